@@ -1,0 +1,104 @@
+"""``mailbot run``: watch the mailbox, process each message in its own transaction, send the outbox.
+
+A failure with one message is recorded and never stops the others; a mailbox that cannot
+be reached is logged, recorded for ``mailbot status`` and retried, and never stops the
+outbox or the scheduler.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field
+from types import FrameType
+
+from mailbot.app import build
+from mailbot.clock import Clock
+from mailbot.context import Deps
+from mailbot.cursors import DbCursorStore
+from mailbot.errors import MailboxError
+from mailbot.mailboxes.base import Mailbox
+from mailbot.model import Outcome
+from mailbot.outbox import OutboxWorker
+from mailbot.pipeline import Pipeline, Result
+from mailbot.settings import Settings
+from mailbot.wiring import make_mailbox_from, make_sender_from
+from outbound.sender import Sender
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Daemon:
+    deps: Deps
+    mailbox: Mailbox
+    sender: Sender
+    cursors: DbCursorStore
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Daemon:
+        deps = build(settings, clock)
+        cursors = DbCursorStore(deps.sessions, deps.clock)
+        return cls(deps, make_mailbox_from(settings, cursors), make_sender_from(settings), cursors)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return Pipeline(self.deps)
+
+    def process_mailbox(self, limit: int | None = None) -> list[tuple[str, Result]]:
+        """Process what the mailbox holds; (position, result) for each message."""
+        done: list[tuple[str, Result]] = []
+        pipeline = self.pipeline
+        name = self.mailbox.name
+        try:
+            for incoming in self.mailbox.fetch(limit):
+                if self.stop.is_set():
+                    break
+                try:
+                    result = pipeline.process(
+                        incoming.raw, mailbox=name, position=incoming.position
+                    )
+                except Exception:  # recorded; the loop goes on with the next message
+                    log.exception("message at %s could not be processed", incoming.position)
+                    continue
+                done.append((incoming.position, result))
+                self.mailbox.acknowledge(incoming.position, result.outcome.value)
+            self.cursors.fetched(name)
+        except MailboxError as exc:
+            log.error("mailbox %s: %s", name, exc)
+            self.cursors.fetched(name, str(exc))
+        return done
+
+    def send_outbox(self) -> int:
+        return OutboxWorker(self.deps, self.sender).drain()
+
+    def run_once(self) -> dict[str, int]:
+        counts = {o.value: 0 for o in Outcome}
+        for _, result in self.process_mailbox():
+            counts[result.outcome.value] += 1
+        counts["sent"] = self.send_outbox()
+        return counts
+
+    def run_forever(self) -> None:
+        def _stop(signum: int, frame: FrameType | None) -> None:
+            self.stop.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        poll = self.deps.settings.mailbox.poll_seconds
+        log.warning("mailbot running: mailbox %s", self.mailbox.name)
+        try:
+            while not self.stop.is_set():
+                self.run_once()
+                if self.stop.is_set():
+                    break
+                try:
+                    self.mailbox.wait(poll)
+                except MailboxError as exc:
+                    log.error("mailbox %s: %s", self.mailbox.name, exc)
+                    self.stop.wait(min(poll, 30.0))
+        finally:
+            self.mailbox.close()
+            self.sender.close()

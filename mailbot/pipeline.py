@@ -1,0 +1,285 @@
+"""One message, one transaction: ledger -> screen -> read -> match -> flag -> route -> outbox.
+
+The ledger row, the record, its flags, the exception and the outbox rows commit
+together, so a crash at any point leaves either nothing (the message is processed again)
+or everything (the message is recognised as done). Nothing here sends mail: the outbox
+worker does.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+import parsers
+from mailbot import routing
+from mailbot.context import Deps
+from mailbot.matching import decide
+from mailbot.model import Decision, MatchContext, Outcome, RiskFlag
+from mailbot.risk import flags as risk_flags
+from mailbot.screening import screen
+from parsers.record import ParsedMessage, ProblemKind, Reading, VisitRecord
+from store import audit, ledger
+from store.models import MessageRow
+
+log = logging.getLogger(__name__)
+
+# Problems that mean the record could not be read with confidence: a person must look.
+BLOCKING = frozenset(ProblemKind) - {ProblemKind.UNSUPPORTED}
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    message_id: str | None
+    child_ids: tuple[str, ...] = ()
+    forward_to: tuple[str, ...] = ()
+    flags: tuple[RiskFlag, ...] = ()
+    reason: str | None = None
+    row_id: int | None = None
+
+    def to_json(self, source: str) -> dict[str, Any]:
+        return {
+            "source": source,
+            "message_id": self.message_id,
+            "outcome": self.outcome.value,
+            "child_ids": list(self.child_ids),
+            "forward_to": list(self.forward_to),
+            "risk_flags": [
+                {"indicator": f.indicator, "severity": f.severity, "evidence": f.evidence}
+                for f in self.flags
+            ],
+            "reason": self.reason,
+        }
+
+
+class Pipeline:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def process(self, raw: bytes, *, mailbox: str, position: str, dry_run: bool = False) -> Result:
+        """Process one raw message found at ``position`` in ``mailbox``; never raises for bad mail."""
+        reading = self._read(raw)
+        session = self.deps.sessions()
+        try:
+            result = self._process(session, raw, reading, mailbox, position)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+            return result
+        except Exception:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def _read(self, raw: bytes) -> Reading | None:
+        try:
+            return parsers.read(raw, self.deps.read_options)
+        except Exception:  # a reader bug must not lose the message: it becomes an exception
+            log.exception("reader failed")
+            return None
+
+    def _process(
+        self,
+        session: Session,
+        raw: bytes,
+        reading: Reading | None,
+        mailbox: str,
+        position: str,
+    ) -> Result:
+        now = self.deps.clock.now()
+        known = ledger.seen_position(session, mailbox, position)
+        if known is not None:
+            return Result(
+                Outcome.DUPLICATE,
+                known.message_id,
+                reason=f"already processed as message {known.id}",
+                row_id=known.id,
+            )
+        digest = ledger.keep_raw(session, raw, now)
+        message = reading.message if reading else None
+        row = MessageRow(
+            mailbox=mailbox,
+            position=position,
+            sha256=digest,
+            message_id=message.message_id if message else None,
+            sender=message.sender if message else "",
+            subject=(message.subject if message else "")[:2000],
+            received_at=now,
+            outcome=Outcome.EXCEPTION.value,
+            correlation_id=str(uuid.uuid4()),
+        )
+        earlier = ledger.earlier_copy(session, row.message_id, digest)
+        session.add(row)
+        session.flush()
+        if earlier is not None:
+            return self._finish(
+                session,
+                row,
+                Outcome.DUPLICATE,
+                f"a copy of message {earlier.id}",
+                now,
+                duplicate_of=earlier.id,
+            )
+        if reading is None or message is None:
+            return self._exception(
+                session,
+                row,
+                None,
+                "internal_error",
+                "mailbot could not read this message (an internal error); the original is kept",
+                now,
+            )
+        verdict = screen(message, self.deps.own_addresses)
+        if verdict.action == "ignore":
+            return self._finish(session, row, Outcome.IGNORED, verdict.reason, now)
+        if verdict.action == "exception":
+            return self._exception(session, row, None, "not_a_record", verdict.reason or "", now)
+        return self._route(session, row, reading, raw, now)
+
+    def _route(
+        self, session: Session, row: MessageRow, reading: Reading, raw: bytes, now: Any
+    ) -> Result:
+        record = reading.record
+        message = reading.message
+        flags = risk_flags(record, self.deps.rules)
+        context = self._context(session, message, record)
+        roster = self.deps.rosters.get(session)
+        decision = decide(record, context, roster, self.deps.id_pattern)
+        record_row = routing.store_record(session, row, record, decision, flags, now)
+        blocking = [p for p in reading.problems if p.kind in BLOCKING]
+        if blocking:
+            reason = "; ".join(f"{p.part}: {p.detail}" for p in blocking)
+            return self._exception(
+                session,
+                row,
+                record_row.id,
+                blocking[0].kind.value,
+                reason,
+                now,
+                decision=decision,
+                flags=flags,
+            )
+        if not decision.certain or not decision.child_ids:
+            code = "no_match" if not decision.candidates else "uncertain_match"
+            return self._exception(
+                session,
+                row,
+                record_row.id,
+                code,
+                decision.reason,
+                now,
+                decision=decision,
+                flags=flags,
+            )
+        children = [roster.child(cid) for cid in decision.child_ids]
+        known = [c for c in children if c is not None]
+        workers = {c.social_worker_email for c in known}
+        if len(known) != len(children):
+            return self._exception(
+                session,
+                row,
+                record_row.id,
+                "uncertain_match",
+                "a matched child is no longer in the tracker",
+                now,
+                decision=decision,
+                flags=flags,
+            )
+        if len(workers) > 1:
+            return self._exception(
+                session,
+                row,
+                record_row.id,
+                "several_social_workers",
+                "the record names children with different social workers: "
+                "forward it to each by hand or split it",
+                now,
+                decision=decision,
+                flags=flags,
+            )
+        sent = routing.forward(
+            session,
+            self.deps,
+            row=row,
+            record_row=record_row,
+            reading=reading,
+            children=known,
+            flags=flags,
+            how_matched=decision.reason,
+            now=now,
+            actor="mailbot",
+            raw=raw,
+        )
+        row.outcome = Outcome.FORWARDED.value
+        row.reason = None
+        audit.record(
+            session,
+            at=now,
+            actor="mailbot",
+            action="forwarded",
+            subject_type="message",
+            subject_id=row.id,
+            to=list(sent),
+            children=list(decision.child_ids),
+            flags=[f.indicator for f in flags],
+        )
+        return Result(
+            Outcome.FORWARDED, row.message_id, decision.child_ids, tuple(sent), flags, None, row.id
+        )
+
+    def _context(
+        self, session: Session, message: ParsedMessage, record: VisitRecord
+    ) -> MatchContext:
+        references = routing.children_for_references(session, record.references)
+        replies = routing.children_for_replies(session, (message.in_reply_to, *message.references))
+        return MatchContext(message.sender, references, replies)
+
+    def _exception(
+        self,
+        session: Session,
+        row: MessageRow,
+        record_id: int | None,
+        code: str,
+        reason: str,
+        now: Any,
+        *,
+        decision: Decision | None = None,
+        flags: tuple[RiskFlag, ...] = (),
+    ) -> Result:
+        routing.open_exception(session, row, record_id, code, reason, decision, now)
+        self._finish(session, row, Outcome.EXCEPTION, reason, now)
+        ids = decision.child_ids if decision else ()
+        return Result(Outcome.EXCEPTION, row.message_id, ids, (), flags, reason, row.id)
+
+    def _finish(
+        self,
+        session: Session,
+        row: MessageRow,
+        outcome: Outcome,
+        reason: str | None,
+        now: Any,
+        *,
+        duplicate_of: int | None = None,
+    ) -> Result:
+        row.outcome = outcome.value
+        row.reason = reason
+        row.duplicate_of = duplicate_of
+        audit.record(
+            session,
+            at=now,
+            actor="mailbot",
+            action=outcome.value,
+            subject_type="message",
+            subject_id=row.id,
+            reason=reason,
+        )
+        session.flush()
+        log.info("message %s: %s", row.id, outcome.value)
+        return Result(outcome, row.message_id, reason=reason, row_id=row.id)
