@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 import parsers
-from mailbot import routing
+from mailbot import replies, routing
 from mailbot.context import Deps
 from mailbot.matching import decide
 from mailbot.model import Decision, MatchContext, Outcome, RiskFlag
@@ -192,6 +192,24 @@ class Pipeline:
                 decision=decision,
                 flags=flags,
             )
+        missing = self._missing_answers(record)
+        if missing:
+            replies.cannot_read(session, self.deps, row, message, missing, now)
+            return self._exception(
+                session,
+                row,
+                record_row.id,
+                "incomplete",
+                "the record has no "
+                + " and no ".join(
+                    "visit date" if m == "no_visit_date" else "answer to 'was the child seen?'"
+                    for m in missing
+                )
+                + "; the sender has been asked for it",
+                now,
+                decision=decision,
+                flags=flags,
+            )
         if len(workers) > 1:
             return self._exception(
                 session,
@@ -219,6 +237,7 @@ class Pipeline:
         )
         row.outcome = Outcome.FORWARDED.value
         row.reason = None
+        replies.acknowledge(session, self.deps, row, message, now)
         audit.record(
             session,
             at=now,
@@ -233,6 +252,15 @@ class Pipeline:
         return Result(
             Outcome.FORWARDED, row.message_id, decision.child_ids, tuple(sent), flags, None, row.id
         )
+
+    def _missing_answers(self, record: VisitRecord) -> list[str]:
+        rules = self.deps.settings.forwarding
+        missing = []
+        if rules.require_visit_date and record.visit_date is None:
+            missing.append("no_visit_date")
+        if rules.require_child_seen and record.child_seen is None:
+            missing.append("no_child_seen")
+        return missing
 
     def _context(
         self, session: Session, message: ParsedMessage, record: VisitRecord

@@ -167,9 +167,9 @@ class Roster:
                 found.update(dict.fromkeys(self._by_full.get((surname_key, form), ())))
             for part in surname:
                 found.update(dict.fromkeys(self._by_full.get((part, given[0]), ())))
-            found.update(
-                dict.fromkeys(self._by_sound.get((phonetic(surname_key), given[0][0]), ()))
-            )
+        if not found and written.given and written.surname:  # perhaps misspelt: sound-alikes
+            key = (phonetic(written.surname_key), written.given[0][0])
+            found.update(dict.fromkeys(self._by_sound.get(key, ())))
         if dob is not None:
             found.update(dict.fromkeys(self._by_dob.get(dob, ())))
             swapped = swapped_day_month(dob)

@@ -19,6 +19,7 @@ from outbound import compose
 from outbound.ids import domain_of, make_message_id
 from outbound.values import (
     ChildSummary,
+    Composed,
     FileAttachment,
     FlagLine,
     RecordSummary,
@@ -126,6 +127,23 @@ def children_for_replies(session: Session, message_ids: Iterable[str | None]) ->
     return tuple(dict.fromkeys(found))
 
 
+def queue_composed(
+    session: Session, key: str, composed: Composed, now: datetime, **extra: Any
+) -> OutboxRow | None:
+    """Put a composed email in the outbox under ``key``; None when that key was queued before."""
+    return outbox.enqueue(
+        session,
+        key=key,
+        kind=composed.kind,
+        message_id=composed.message_id,
+        mail_from=composed.envelope.mail_from,
+        recipients=composed.envelope.recipients,
+        raw=composed.raw,
+        now=now,
+        **extra,
+    )
+
+
 def summary_of(record: VisitRecord, message: ParsedMessage, how_matched: str) -> RecordSummary:
     return RecordSummary(
         visit_date=record.visit_date,
@@ -197,15 +215,11 @@ def forward(
         original=raw,
         record_url=link,
     )
-    outbox.enqueue(
+    queue_composed(
         session,
-        key=key,
-        kind="forward",
-        message_id=composed.message_id,
-        mail_from=composed.envelope.mail_from,
-        recipients=composed.envelope.recipients,
-        raw=composed.raw,
-        now=now,
+        key,
+        composed,
+        now,
         record_id=record_row.id,
         child_ids=[c.child_id for c in children],
     )

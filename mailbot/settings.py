@@ -92,6 +92,8 @@ class Forwarding:
     cannot_read_replies: bool = True
     max_auto_per_address_per_day: int = 5
     include_dob_in_alerts: bool = False
+    require_visit_date: bool = True  # a record without one waits on the queue; the sender is asked
+    require_child_seen: bool = True  # likewise for "was the child seen?"
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,15 @@ class Web:
     secret_key_file: str = ""
     session_idle_minutes: int = 30
     secure_cookies: bool = True
+    login_attempts: int = 5  # failed sign-ins per email and address before a pause
+    login_window_minutes: int = 15
+    sign_in: str = "password"  # password | entra | both (Microsoft Entra ID, OIDC)
+    public_url: str = ""  # the page's own address as users reach it (for the OIDC redirect)
+    tenant_id: str = ""  # Entra ID
+    client_id: str = ""
+    client_secret: str = ""  # secret: MAILBOT_WEB_CLIENT_SECRET or client_secret_file
+    client_secret_file: str = ""
+    authority: str = "https://login.microsoftonline.com"
 
 
 @dataclass(frozen=True)
@@ -265,5 +276,9 @@ def validate(s: Settings) -> None:
     for key in ("working_hours_start", "working_hours_end"):
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", getattr(s.schedule, key)):
             raise bad("schedule", key, "use HH:MM")
+    if s.web.sign_in not in {"password", "entra", "both"}:
+        raise bad("web", "sign_in", f"{s.web.sign_in!r} is not password, entra or both")
+    if s.web.sign_in != "password" and not (s.web.tenant_id and s.web.client_id):
+        raise bad("web", "client_id", "Entra ID sign-in needs tenant_id and client_id")
     if s.forwarding.max_auto_per_address_per_day < 1:
         raise bad("forwarding", "max_auto_per_address_per_day", "must be at least 1")

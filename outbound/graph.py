@@ -172,7 +172,7 @@ def _recipients(message: EmailMessage, *fields: str) -> list[dict[str, Any]]:
     ]
 
 
-def _with_envelope(raw: bytes, envelope: Envelope) -> bytes:
+def with_envelope_recipients(raw: bytes, envelope: Envelope) -> bytes:
     """Graph takes recipients from the MIME headers: envelope-only ones become a Bcc header."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
     named = {
@@ -212,7 +212,7 @@ class GraphSender:
         self._mime_limit = mime_limit
 
     def send(self, raw: bytes, envelope: Envelope, message_id: str) -> None:
-        raw = _with_envelope(raw, envelope)
+        raw = with_envelope_recipients(raw, envelope)
         try:
             if len(raw) <= self._mime_limit:
                 self._client.request(

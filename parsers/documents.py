@@ -18,7 +18,7 @@ from .pdf_reader import read_image, read_pdf
 from .record import Attachment, Problem, ProblemKind
 from .sniff import image_subtype
 
-SMALL_IMAGE = 30 * 1024  # logos and signature images: not read
+SMALL_IMAGE_PIXELS = 250_000  # logos and signature images (under about 500 x 500): not read
 MESSAGE_KINDS = {"eml", "msg", "tnef"}
 
 
@@ -125,7 +125,7 @@ def _read(attachment: Attachment, options: ReadOptions) -> tuple[DocText, str]:
 
 def _read_image(attachment: Attachment, options: ReadOptions) -> tuple[DocText, str]:
     data = attachment.data
-    if len(data) < SMALL_IMAGE:
+    if _pixels(data) < SMALL_IMAGE_PIXELS:
         return DocText(), "ocr"
     if not options.ocr:
         return _problem(
@@ -141,6 +141,20 @@ def _read_image(attachment: Attachment, options: ReadOptions) -> tuple[DocText, 
         ), "ocr"
     doc = _heavy(read_image, (data, options.limits.reader_seconds), options)
     return _check_ocr(doc, attachment, options), "ocr"
+
+
+def _pixels(data: bytes) -> int:
+    """Width x height from the image header (no decoding); a large number when unknown."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:  # Pillow raises many types for unknown or broken images
+        return SMALL_IMAGE_PIXELS
+    return int(width) * int(height)
 
 
 def _check_ocr(doc: DocText, attachment: Attachment, options: ReadOptions) -> DocText:

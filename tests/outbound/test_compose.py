@@ -26,7 +26,11 @@ from outbound.values import (
     Stamp,
 )
 
-SW, TM, PARTNER = "sw.one@exampleshire.gov.uk", "tm.one@exampleshire.gov.uk", "nurse@school.example.org"
+SW, TM, PARTNER = (
+    "sw.one@exampleshire.gov.uk",
+    "tm.one@exampleshire.gov.uk",
+    "nurse@school.example.org",
+)
 PERSONAL = ("Jamie", "Testworth", "17/05/2014", "2014")
 
 
@@ -70,15 +74,24 @@ def test_forward_is_a_summary_with_flags_and_the_original_attachments(
     assert msg["From"].addresses[0].addr_spec == "mecc@exampleshire.gov.uk"
     assert msg["To"] == SW and msg["Cc"] == TM
     assert out.envelope.recipients == (SW, TM)
-    assert msg["Message-ID"] == "<mecc.out1@exampleshire.gov.uk>" and out.message_id == "mecc.out1@exampleshire.gov.uk"
+    assert (
+        msg["Message-ID"] == "<mecc.out1@exampleshire.gov.uk>"
+        and out.message_id == "mecc.out1@exampleshire.gov.uk"
+    )
     assert msg["In-Reply-To"] == "<partner.reply.9@school.example.org>"
-    assert msg["References"].split() == ["<mecc.alert1@exampleshire.gov.uk>", "<partner.reply.9@school.example.org>"]
+    assert msg["References"].split() == [
+        "<mecc.alert1@exampleshire.gov.uk>",
+        "<partner.reply.9@school.example.org>",
+    ]
     assert msg["Date"] == "Tue, 10 Mar 2026 16:05:00 +0000"
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg["X-Auto-Response-Suppress"] == "All"
     assert msg["X-Mailbot-Kind"] == "forward" and msg["X-Mailbot-Ref"] == REFERENCE
     assert msg.get_content_type() == "multipart/mixed"
-    assert msg.get_payload()[0].get_content_type() == "multipart/alternative"  # type: ignore[index]
+    assert [p.get_content_type() for p in msg.iter_parts()] == [
+        "multipart/alternative",
+        doc.content_type,
+    ]
     text, html = _parts(msg)
     for fact in ("JT", "E1234567", "Tuesday 10 March 2026", "Priya Exampleton",
                  "Northgate Primary School", "Face to face", "our reference MECC-7K3Q9P",
@@ -94,7 +107,9 @@ def test_forward_is_a_summary_with_flags_and_the_original_attachments(
 
 
 def test_forward_without_flags_has_no_risk_words(templates: Templates, stamp: Stamp) -> None:
-    out = compose.forward(templates, stamp=stamp, to=[SW], children=[CHILD], record=RECORD, original=b"x")
+    out = compose.forward(
+        templates, stamp=stamp, to=[SW], children=[CHILD], record=RECORD, original=b"x"
+    )
     msg = _parse(out.raw)
     assert msg["Subject"] == "MECC visit record – JT E1234567"
     text, html = _parts(msg)
@@ -216,7 +231,9 @@ def test_cannot_read_refuses_an_unknown_reason(templates: Templates, stamp: Stam
 
 
 def test_escalation_and_digest_list_oldest_first(templates: Templates, stamp: Stamp) -> None:
-    new = OutstandingVisit(CHILD.__class__("AB", "E7654321"), "Sam", "Youth Service", date(2026, 3, 6))
+    new = OutstandingVisit(
+        CHILD.__class__("AB", "E7654321"), "Sam", "Youth Service", date(2026, 3, 6)
+    )
     old = OutstandingVisit(CHILD.__class__("CD", "E1111111"), "Ann", "School", date(2026, 3, 1))
     text, _ = _parts(_parse(compose.escalation(templates, stamp=stamp, to=[TM], items=[new, old], as_of=date(2026, 3, 10)).raw))  # fmt: skip
     assert text.index("CD E1111111") < text.index("AB E7654321")

@@ -19,7 +19,10 @@ PREFILL = Prefill(
     visitor_name="Priya Exampleton",
     organisation="Northgate Primary School",
 )
-SETTINGS = {"council_name": "Exampleshire County Council", "mailbox_address": "mecc@exampleshire.gov.uk"}
+SETTINGS = {
+    "council_name": "Exampleshire County Council",
+    "mailbox_address": "mecc@exampleshire.gov.uk",
+}
 
 
 def _text(value: Any) -> str:
@@ -37,7 +40,7 @@ def _pdf_fields(data: bytes) -> dict[str, dict[str, Any]]:
             field = resolve1(ref)
             kids = [resolve1(k) for k in resolve1(field.get("Kids") or [])]
             states = {
-                _text(name) for kid in kids for name in resolve1(resolve1(kid["AP"])["N"]).keys()
+                _text(name) for kid in kids for name in resolve1(resolve1(kid["AP"])["N"])
             } - {"Off"}
             fields[_text(field["T"])] = {
                 "type": _text(field["FT"]),
@@ -82,7 +85,12 @@ def test_pdf_form_has_a_field_per_label_with_tooltips_and_prefill() -> None:
     assert fields["Child ID"]["value"] == "E1234567"
     assert fields["Reference"]["value"] == "MECC-7K3Q9P"
     assert fields["Date of birth"]["value"] == "17/05/2014"
-    assert fields["Date of visit"] == {"type": "Tx", "value": "", "tooltip": "Date of visit", "choices": set()}
+    assert fields["Date of visit"] == {
+        "type": "Tx",
+        "value": "",
+        "tooltip": "Date of visit",
+        "choices": set(),
+    }
     for label in YES_NO:
         assert fields[label]["type"] == "Btn" and fields[label]["choices"] == {"Yes", "No"}
         assert fields[label]["value"] in ("", "Off")  # nothing answered yet

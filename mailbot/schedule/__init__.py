@@ -1,0 +1,1 @@
+"""The visit schedule: policy profiles, working days, the pure planner, visits and the runner."""

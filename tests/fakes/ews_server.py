@@ -1,0 +1,321 @@
+"""A local Exchange Web Services stand-in: answers the SOAP operations exchangelib sends for the
+EWS mailbox and sender, shaped as the EWS reference documents them (messages/types namespaces,
+ResponseMessages with ResponseClass and ResponseCode).
+
+Operations: GetFolder (distinguished folders), FindFolder, CreateFolder, SyncFolderItems (with a
+sync state that counts changes), GetItem (MimeContent), MoveItem, CreateItem (MimeContent,
+SendAndSaveCopy), FindItem (Sent Items restricted on InternetMessageId). Basic authentication
+is checked; ``state.busy`` answers ErrorServerBusy with a BackOffMilliseconds hint.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
+
+S = "http://schemas.xmlsoap.org/soap/envelope/"
+M = "http://schemas.microsoft.com/exchange/services/2006/messages"
+T = "http://schemas.microsoft.com/exchange/services/2006/types"
+DISTINGUISHED = {"root": "Top of Information Store", "msgfolderroot": "Top of Information Store",
+                 "inbox": "Inbox", "sentitems": "Sent Items"}
+
+
+@dataclass
+class EwsItem:
+    id: str
+    folder: str
+    mime: bytes
+    received: str
+    internet_id: str
+
+
+@dataclass
+class EwsState:
+    username: str = "COUNCIL\\mecc"
+    password: str = "ews-secret"
+    folders: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, parent id)
+    items: dict[str, EwsItem] = field(default_factory=dict)
+    log: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, folder, item id)
+    busy: int = 0
+    operations: list[str] = field(default_factory=list)
+    sent: list[bytes] = field(default_factory=list)
+    clock: datetime = field(default_factory=lambda: datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.folders.setdefault("F-root", ("Top of Information Store", ""))
+        for key in ("inbox", "sentitems"):
+            self.folders.setdefault(f"F-{key}", (DISTINGUISHED[key], "F-root"))
+
+    def deliver(self, mime: bytes, folder: str = "F-inbox") -> str:
+        with self.lock:
+            self.clock += timedelta(seconds=1)
+            item_id = "AAMkEws" + uuid.uuid4().hex
+            parsed = message_from_bytes(mime, policy=default_policy)
+            self.items[item_id] = EwsItem(item_id, folder, mime, self.clock.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                          str(parsed.get("Message-ID", "")))
+            self.log.append(("create", folder, item_id))
+            return item_id
+
+    def folder_named(self, name: str) -> str | None:
+        return next((i for i, (n, _) in self.folders.items() if n == name), None)
+
+    def in_folder(self, folder_id: str) -> list[EwsItem]:
+        return [i for i in self.items.values() if i.folder == folder_id]
+
+
+def _folder_id_of(elem: ET.Element) -> str:
+    distinguished = elem.find(f"{{{T}}}DistinguishedFolderId")
+    if distinguished is not None:
+        key = distinguished.get("Id", "")
+        return "F-root" if key in ("root", "msgfolderroot") else f"F-{key}"
+    plain = elem.find(f"{{{T}}}FolderId")
+    return plain.get("Id", "") if plain is not None else ""
+
+
+def _folder_xml(state: EwsState, folder_id: str) -> str:
+    name, parent = state.folders[folder_id]
+    children = sum(1 for _, p in state.folders.values() if p == folder_id)
+    parent_xml = f'<t:ParentFolderId Id="{parent}" ChangeKey="AQAAAA=="/>' if parent else ""
+    return (f'<t:Folder><t:FolderId Id="{folder_id}" ChangeKey="AQAAAA=="/>{parent_xml}'
+            f"<t:FolderClass>IPF.Note</t:FolderClass><t:DisplayName>{escape(name)}</t:DisplayName>"
+            f"<t:TotalCount>{len(state.in_folder(folder_id))}</t:TotalCount>"
+            f"<t:ChildFolderCount>{children}</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount>"
+            "</t:Folder>")
+
+
+def _ok(op: str, inner: str) -> str:
+    return (f'<m:{op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>'
+            f"{inner}</m:{op}ResponseMessage>")
+
+
+def _error(op: str, code: str, text: str, extra: str = "") -> str:
+    return (f'<m:{op}ResponseMessage ResponseClass="Error"><m:MessageText>{escape(text)}</m:MessageText>'
+            f"<m:ResponseCode>{code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>"
+            f"{extra}</m:{op}ResponseMessage>")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        expected = "Basic " + base64.b64encode(f"{state.username}:{state.password}".encode()).decode()
+        if self.headers.get("Authorization") != expected:
+            self._send(401, b"", {"WWW-Authenticate": 'Basic realm="ews"'})
+            return
+        envelope = ET.fromstring(body)
+        request = envelope.find(f"{{{S}}}Body")
+        assert request is not None
+        op_elem = request[0]
+        op = op_elem.tag.split("}")[1]
+        with state.lock:
+            state.operations.append(op)
+            busy = state.busy > 0
+            if busy:
+                state.busy -= 1
+        if busy:
+            messages = _error(op, "ErrorServerBusy", "The server cannot service this request right now.",
+                              '<m:MessageXml><t:Value Name="BackOffMilliseconds">10</t:Value></m:MessageXml>')
+            self._respond(op, messages)
+            return
+        handler = getattr(self, f"_op_{op}", None)
+        if handler is None:
+            self._send(500, f"unsupported operation {op}".encode())
+            return
+        self._respond(op, handler(state, op_elem))
+
+    def _respond(self, op: str, messages: str) -> None:
+        xml = (f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{S}">'
+               f'<s:Header><h:ServerVersionInfo MajorVersion="15" MinorVersion="1" MajorBuildNumber="2507" '
+               f'MinorBuildNumber="6" Version="V2017_07_11" xmlns:h="{T}"/></s:Header>'
+               f'<s:Body><m:{op}Response xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages>{messages}'
+               f"</m:ResponseMessages></m:{op}Response></s:Body></s:Envelope>")
+        self._send(200, xml.encode(), {"Content-Type": "text/xml; charset=utf-8"})
+
+    # -- operations (each returns the ResponseMessages' content) --------------------------
+
+    def _op_GetFolder(self, state: EwsState, op: ET.Element) -> str:
+        ids = op.find(f"{{{M}}}FolderIds")
+        assert ids is not None
+        out = []
+        for child in ids:
+            wrapper = ET.Element("w")
+            wrapper.append(child)
+            folder_id = _folder_id_of(wrapper)
+            if folder_id in state.folders:
+                out.append(_ok("GetFolder", f"<m:Folders>{_folder_xml(state, folder_id)}</m:Folders>"))
+            else:
+                out.append(_error("GetFolder", "ErrorFolderNotFound", "The specified folder could not be found in the store."))
+        return "".join(out)
+
+    def _op_FindFolder(self, state: EwsState, op: ET.Element) -> str:
+        parents = op.find(f"{{{M}}}ParentFolderIds")
+        assert parents is not None
+        wrapper = ET.Element("w")
+        wrapper.append(parents[0])
+        parent = _folder_id_of(wrapper)
+        deep = op.get("Traversal") == "Deep"
+
+        def under(folder_id: str) -> bool:
+            current = state.folders[folder_id][1]
+            while current:
+                if current == parent:
+                    return True
+                if not deep:
+                    return False
+                current = state.folders.get(current, ("", ""))[1]
+            return False
+
+        found = [f for f in state.folders if under(f)]
+        folders = "".join(_folder_xml(state, f) for f in found)
+        return _ok("FindFolder", f'<m:RootFolder TotalItemsInView="{len(found)}" IncludesLastItemInRange="true">'
+                                 f"<t:Folders>{folders}</t:Folders></m:RootFolder>")
+
+    def _op_CreateFolder(self, state: EwsState, op: ET.Element) -> str:
+        parent_elem = op.find(f"{{{M}}}ParentFolderId")
+        assert parent_elem is not None
+        parent = _folder_id_of(parent_elem)
+        out = []
+        for folder in op.iterfind(f"{{{M}}}Folders/{{{T}}}Folder"):
+            name = folder.findtext(f"{{{T}}}DisplayName", "")
+            with state.lock:
+                if any(n == name and p == parent for n, p in state.folders.values()):
+                    out.append(_error("CreateFolder", "ErrorFolderExists", "A folder with the specified name already exists."))
+                    continue
+                folder_id = "F-" + uuid.uuid4().hex
+                state.folders[folder_id] = (name, parent)
+            out.append(_ok("CreateFolder", f'<m:Folders><t:Folder><t:FolderId Id="{folder_id}" '
+                                           'ChangeKey="AQAAAA=="/></t:Folder></m:Folders>'))
+        return "".join(out)
+
+    def _op_SyncFolderItems(self, state: EwsState, op: ET.Element) -> str:
+        folder_elem = op.find(f"{{{M}}}SyncFolderId")
+        assert folder_elem is not None
+        folder = _folder_id_of(folder_elem)
+        raw_state = op.findtext(f"{{{M}}}SyncState") or ""
+        if raw_state and not raw_state.startswith("sync-"):
+            return _error("SyncFolderItems", "ErrorInvalidSyncStateData",
+                          "Synchronization state data is corrupt or otherwise invalid.",
+                          "<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange>")
+        start = int(raw_state.removeprefix("sync-")) if raw_state else 0
+        limit = int(op.findtext(f"{{{M}}}MaxChangesReturned") or 100)
+        with state.lock:
+            if start == 0:
+                pending = [("create", i.id) for i in state.in_folder(folder)]
+                end = len(state.log)
+                pending = pending[:limit]
+                last = True
+            else:
+                window = state.log[start:start + limit]
+                pending = [(k, i) for k, f, i in window if f == folder]
+                end = start + len(window)
+                last = end >= len(state.log)
+            changes = []
+            for kind, item_id in pending:
+                item = state.items.get(item_id)
+                if kind == "create" and item is not None and item.folder == folder:
+                    changes.append(f'<t:Create><t:Message><t:ItemId Id="{item.id}" ChangeKey="CQAAAA=="/>'
+                                   f"<t:DateTimeReceived>{item.received}</t:DateTimeReceived></t:Message></t:Create>")
+                elif kind == "delete":
+                    changes.append(f'<t:Delete><t:ItemId Id="{item_id}" ChangeKey="CQAAAA=="/></t:Delete>')
+        return _ok("SyncFolderItems", f"<m:SyncState>sync-{max(end, 1)}</m:SyncState>"
+                                      f"<m:IncludesLastItemInRange>{'true' if last else 'false'}</m:IncludesLastItemInRange>"
+                                      f"<m:Changes>{''.join(changes)}</m:Changes>")
+
+    def _op_GetItem(self, state: EwsState, op: ET.Element) -> str:
+        out = []
+        for ref in op.iterfind(f"{{{M}}}ItemIds/{{{T}}}ItemId"):
+            item = state.items.get(ref.get("Id", ""))
+            if item is None:
+                out.append(_error("GetItem", "ErrorItemNotFound", "The specified object was not found in the store."))
+                continue
+            mime = base64.b64encode(item.mime).decode()
+            out.append(_ok("GetItem", f'<m:Items><t:Message><t:MimeContent CharacterSet="UTF-8">{mime}</t:MimeContent>'
+                                      f'<t:ItemId Id="{item.id}" ChangeKey="CQAAAA=="/></t:Message></m:Items>'))
+        return "".join(out)
+
+    def _op_MoveItem(self, state: EwsState, op: ET.Element) -> str:
+        target_elem = op.find(f"{{{M}}}ToFolderId")
+        assert target_elem is not None
+        target = _folder_id_of(target_elem)
+        out = []
+        for ref in op.iterfind(f"{{{M}}}ItemIds/{{{T}}}ItemId"):
+            with state.lock:
+                item = state.items.pop(ref.get("Id", ""), None)
+                if item is None:
+                    out.append(_error("MoveItem", "ErrorItemNotFound", "The specified object was not found in the store."))
+                    continue
+                state.log.append(("delete", item.folder, item.id))
+                new_id = "AAMkEws" + uuid.uuid4().hex
+                state.items[new_id] = EwsItem(new_id, target, item.mime, item.received, item.internet_id)
+            out.append(_ok("MoveItem", f'<m:Items><t:Message><t:ItemId Id="{new_id}" ChangeKey="CQAAAA=="/>'
+                                       "</t:Message></m:Items>"))
+        return "".join(out)
+
+    def _op_CreateItem(self, state: EwsState, op: ET.Element) -> str:
+        mime_text = op.findtext(f"{{{M}}}Items/{{{T}}}Message/{{{T}}}MimeContent") or ""
+        mime = base64.b64decode(mime_text)
+        with state.lock:
+            state.sent.append(mime)
+        if op.get("MessageDisposition") == "SendAndSaveCopy":
+            state.deliver(mime, "F-sentitems")
+        return _ok("CreateItem", "<m:Items/>")
+
+    def _op_FindItem(self, state: EwsState, op: ET.Element) -> str:
+        parents = op.find(f"{{{M}}}ParentFolderIds")
+        assert parents is not None
+        wrapper = ET.Element("w")
+        wrapper.append(parents[0])
+        folder = _folder_id_of(wrapper)
+        wanted = None
+        for constant in op.iter(f"{{{T}}}Constant"):
+            wanted = constant.get("Value")
+        found = [i for i in state.in_folder(folder) if wanted in (None, i.internet_id)]
+        items = "".join(f'<t:Message><t:ItemId Id="{i.id}" ChangeKey="CQAAAA=="/></t:Message>' for i in found)
+        return _ok("FindItem", f'<m:RootFolder TotalItemsInView="{len(found)}" IncludesLastItemInRange="true">'
+                               f"<t:Items>{items}</t:Items></m:RootFolder>")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    state: EwsState
+
+
+@contextmanager
+def running_ews(state: EwsState | None = None) -> Iterator[tuple[EwsState, str]]:
+    """Serve a fake EWS on a free loopback port; yields (state, service endpoint URL)."""
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.state = state or EwsState()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server.state, f"http://127.0.0.1:{server.server_address[1]}/EWS/Exchange.asmx"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
