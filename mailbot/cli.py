@@ -20,7 +20,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 # Modules that add their own commands: each has register(subparsers), and sets
 # ``handler`` with ``set_defaults(handler=...)`` on the parsers it adds.
-PLUGINS: tuple[str, ...] = ()
+PLUGINS: tuple[str, ...] = ("mailbot.cli_mail", "mailbot.cli_web")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -88,7 +88,7 @@ def _subjects(
     for mention in record.children:
         name = split_name(mention.full_name, mention.first_name, mention.last_name)
         key = (name, mention.dob, mention.child_id)
-        if (name is None and mention.dob is None and not mention.child_id) or key in seen_mentions:
+        if (name is None and mention.dob is None) or key in seen_mentions:  # an ID alone: a pointer
             continue
         seen_mentions.add(key)
         subjects.append(_Subject(mention, name))

@@ -156,6 +156,8 @@ class Pipeline:
         blocking = [p for p in reading.problems if p.kind in BLOCKING]
         if blocking:
             reason = "; ".join(f"{p.part}: {p.detail}" for p in blocking)
+            asks = [replies.CANNOT_READ[p.kind] for p in blocking if p.kind in replies.CANNOT_READ]
+            replies.cannot_read(session, self.deps, row, message, asks, now)
             return self._exception(
                 session,
                 row,

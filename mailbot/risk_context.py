@@ -22,7 +22,8 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"'
 _HYPHEN = re.compile(r"(?<=\w)[-‐‑–](?=\w)")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9&']+")
-_GAP = r"(?:\s+[^\s]+){0,4}?"
+# "..." in a phrase: up to four words, never across a negation ("said nobody has hurt her")
+_GAP = r"(?:\s+(?!(?:not|no|nobody|never|nothing|none|neither|nor)\b)[^\s]+){0,4}?"
 _ABBREVIATIONS = re.compile(r"\b(?:mr|mrs|ms|dr|st|no|e\.g|i\.e|etc|approx|tel)\.$", re.IGNORECASE)
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[-•*·]\s)|\n"

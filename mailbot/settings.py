@@ -114,6 +114,7 @@ class Schedule:
     working_hours_start: str = "08:00"
     working_hours_end: str = "18:00"
     scan_minutes: float = 5.0
+    digest: bool = True  # the daily digest to service.business_support_email
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,27 @@ class Web:
 
 
 @dataclass(frozen=True)
+class Retention:
+    raw_days_after_upload: int = 90  # raw message and attachments, after "uploaded to case system"
+    raw_days_after_dismissal: int = 90  # likewise after its exception was dismissed
+    raw_days_ignored: int = 30  # automatic replies, bounces and other mail that was ignored
+    audit_days: int = 2555  # about seven years
+
+
+@dataclass(frozen=True)
+class Ops:
+    health_host: str = "127.0.0.1"
+    health_port: int = 0  # /healthz, /readyz and /metrics of ``mailbot run``; 0 = off
+    metrics: bool = True
+    json_logs: str = "auto"  # auto (JSON when stderr is not a terminal) | true | false
+    fetch_stale_factor: float = 4.0  # a mailbox is late after poll_seconds x this ...
+    fetch_stale_min_minutes: float = 5.0  # ... and at least this long
+    outbox_stuck_minutes: float = 15.0  # a due email still unsent after this is stuck
+    outbox_failing_count: int = 3  # this many emails retrying or failed in the last hour
+    admin_alert_after_minutes: float = 30.0
+
+
+@dataclass(frozen=True)
 class Settings:
     service: Service = field(default_factory=Service)
     database: Database = field(default_factory=Database)
@@ -146,6 +168,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     schedule: Schedule = field(default_factory=Schedule)
     web: Web = field(default_factory=Web)
+    retention: Retention = field(default_factory=Retention)
+    ops: Ops = field(default_factory=Ops)
     source: str = "built-in defaults"
 
     def secret(self, section: str, key: str) -> str:
@@ -280,5 +304,42 @@ def validate(s: Settings) -> None:
         raise bad("web", "sign_in", f"{s.web.sign_in!r} is not password, entra or both")
     if s.web.sign_in != "password" and not (s.web.tenant_id and s.web.client_id):
         raise bad("web", "client_id", "Entra ID sign-in needs tenant_id and client_id")
+    _validate_schedule(s, bad)
     if s.forwarding.max_auto_per_address_per_day < 1:
         raise bad("forwarding", "max_auto_per_address_per_day", "must be at least 1")
+    for key in ("raw_days_after_upload", "raw_days_after_dismissal", "raw_days_ignored"):
+        if getattr(s.retention, key) < 1:
+            raise bad("retention", key, "must be at least 1 day")
+    if s.retention.audit_days < 365:
+        raise bad("retention", "audit_days", "keep the audit trail at least 365 days")
+    if not 0 <= s.ops.health_port <= 65535:
+        raise bad("ops", "health_port", "use 0 (off) or a port number")
+    if s.ops.json_logs not in {"auto", "true", "false"}:
+        raise bad("ops", "json_logs", f"{s.ops.json_logs!r} is not auto, true or false")
+    for key in ("fetch_stale_factor", "fetch_stale_min_minutes", "outbox_stuck_minutes"):
+        if getattr(s.ops, key) <= 0:
+            raise bad("ops", key, "must be more than 0")
+    if s.ops.admin_alert_after_minutes <= 0:
+        raise bad("ops", "admin_alert_after_minutes", "must be more than 0")
+    if s.ops.outbox_failing_count < 1:
+        raise bad("ops", "outbox_failing_count", "must be at least 1")
+
+
+def _validate_schedule(s: Settings, bad: Any) -> None:
+    from mailbot.schedule.policy import load_policy
+    from mailbot.schedule.workdays import REGIONS, parse_closures
+
+    if s.schedule.region not in REGIONS:
+        raise bad("schedule", "region", f"{s.schedule.region!r} is not one of {', '.join(REGIONS)}")
+    try:
+        parse_closures(s.schedule.closure_days)
+    except ConfigError as exc:
+        raise bad("schedule", "closure_days", str(exc)) from exc
+    if s.schedule.working_hours_start >= s.schedule.working_hours_end:
+        raise bad("schedule", "working_hours_end", "must be after working_hours_start")
+    if s.schedule.scan_minutes <= 0:
+        raise bad("schedule", "scan_minutes", "must be more than 0")
+    try:
+        load_policy(s.schedule.policy)
+    except ConfigError as exc:
+        raise bad("schedule", "policy", str(exc)) from exc

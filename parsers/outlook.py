@@ -133,10 +133,11 @@ def read_msg(data: bytes) -> OutlookItem:
     except Exception as exc:  # olefile raises OSError and others for damaged files
         raise ReaderFailure(ProblemKind.CORRUPT, "the Outlook .msg item is damaged") from exc
     try:
-        return _msg_item(ole, "", 0)
-    except ReaderFailure:
-        raise
-    except Exception as exc:
+        item = _msg_item(ole, "", 0)
+    except Exception as exc:  # olefile raises many types for damaged sector chains
         raise ReaderFailure(ProblemKind.CORRUPT, "the Outlook .msg item is damaged") from exc
     finally:
         ole.close()
+    if not (item.subject or item.body.strip() or item.attachments or item.items):
+        raise ReaderFailure(ProblemKind.CORRUPT, "the Outlook .msg item is damaged or empty")
+    return item

@@ -205,7 +205,9 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visits.id", ondelete="SET NULL"), index=True
+    )
     child_ids: Mapped[list[Any]] = mapped_column(default=list)
     reference: Mapped[str | None] = mapped_column(String(40), index=True)
 

@@ -156,11 +156,15 @@ def bounce(when: datetime, seq: int) -> bytes:
     msg["Date"] = format_datetime(when)
     msg["Message-ID"] = make_msgid(idstring=f"bounce{seq}", domain="mx.example.org")
     msg.attach(MIMEText("This is the mail system. Your message could not be delivered.\n"))
+    from email.message import Message
+
+    per_message, per_recipient = Message(), Message()
+    per_message["Reporting-MTA"] = "dns; mx.example.org"
+    per_recipient["Final-Recipient"] = "rfc822; gone@partner.example.org"
+    per_recipient["Action"] = "failed"
+    per_recipient["Status"] = "5.1.1"
     status = MIMEBase("message", "delivery-status")
-    status.set_payload(
-        "Reporting-MTA: dns; mx.example.org\n\n"
-        "Final-Recipient: rfc822; gone@partner.example.org\nAction: failed\nStatus: 5.1.1\n"
-    )
+    status.set_payload([per_message, per_recipient])
     msg.attach(status)
     return msg.as_bytes()
 

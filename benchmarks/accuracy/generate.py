@@ -25,7 +25,7 @@ from typing import Any
 
 from benchmarks.accuracy import formats
 from benchmarks.accuracy.people import Person, make_people
-from benchmarks.accuracy.sentences import BENIGN, POSITIVE, TRAPS, fill
+from benchmarks.accuracy.sentences import ALSO, BENIGN, POSITIVE, TRAPS, fill
 
 HEADER = (
     "child_id,first_name,last_name,dob,legal_status,rag,rag_date,school,social_worker,"
@@ -106,7 +106,9 @@ def make_tracker(rng: random.Random, n: int = 600) -> Tracker:
     for i, kid in enumerate(kids):
         kid.visitors = [rng.randrange(len(visitors))]
         if rng.random() < 0.25:
-            kid.visitors.append(rng.randrange(len(visitors)))
+            second = rng.randrange(len(visitors))
+            if second not in kid.visitors:
+                kid.visitors.append(second)
     for a, b in [*same_name[:8], *twins, *sib_same, *sib_diff]:
         kids[b].visitors = list(kids[a].visitors)  # the same school sees both
     return Tracker(kids, visitors, same_name, twins, sib_same, sib_diff)
@@ -119,11 +121,11 @@ def write_tracker(tracker: Tracker, path: Path, rng: random.Random) -> None:
         for kid in tracker.kids:
             p = kid.person
             dob = p.dob.isoformat() if rng.random() < 0.5 else p.dob.strftime("%d/%m/%Y")
+            status, rag = rng.choice(["CP", "CIN", "CLA", "CL"]), rng.choice(["Red", "Amber", "Green"])
             for v in kid.visitors:
                 email, name, org, role = tracker.visitors[v]
                 out.writerow([
-                    p.child_id, p.first_name, p.last_name, dob, rng.choice(["CP", "CIN", "CLA", "CL"]),
-                    rng.choice(["Red", "Amber", "Green"]), "2025-01-06", "Oakfield Primary School",
+                    p.child_id, p.first_name, p.last_name, dob, status, rag, "2025-01-06", "Oakfield Primary School",
                     f"Worker {kid.sw[2:4]}", kid.sw, kid.tm, name, email, org, "partner",
                     "face_to_face", rng.choice(["14", "28", "42", ""]), "",
                 ])
@@ -159,23 +161,28 @@ def written_id(cid: str, rng: random.Random) -> str:
     return rng.choice([cid, cid, cid[1:], f"{cid[0]} {cid[1:4]} {cid[4:]}", cid.lower()])
 
 
-def narrative(p: Person, rng: random.Random) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(sentences in order, indicators expected, trap sentences, the risk sentences)."""
+def narrative(
+    p: Person, rng: random.Random
+) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """(sentences, indicators expected, trap sentences, the risk sentences, fair extras)."""
     sentences = [fill(rng.choice(BENIGN), p.first_name, p.girl) for _ in range(rng.randint(2, 4))]
     risks: list[str] = []
     traps: list[str] = []
     positives: list[str] = []
+    also: set[str] = set()
     if rng.random() < 0.45:
         for indicator in rng.sample(sorted(POSITIVE), rng.choice([1, 1, 2])):
-            line = fill(rng.choice(POSITIVE[indicator]), p.first_name, p.girl)
+            template = rng.choice(POSITIVE[indicator])
+            line = fill(template, p.first_name, p.girl)
             sentences.insert(rng.randrange(len(sentences) + 1), line)
             risks.append(indicator)
+            also.update(ALSO.get(template, set()))
             positives.append(line)
     if rng.random() < 0.5:
         trap = fill(rng.choice(TRAPS), p.first_name, p.girl)
         sentences.insert(rng.randrange(len(sentences) + 1), trap)
         traps.append(trap)
-    return list(dict.fromkeys(sentences)), risks, traps, positives
+    return list(dict.fromkeys(sentences)), risks, traps, positives, sorted(also)
 
 
 def answers(risks: list[str], rng: random.Random) -> dict[str, bool]:

@@ -108,8 +108,7 @@ def build_record(tracker: Tracker, scenario: str, rng: random.Random) -> dict[st
     if scenario == "colleague_forward":
         not_on = [v for v in range(len(tracker.visitors)) if v not in kid.visitors]
         out["forwarder"] = tracker.visitors[rng.choice(not_on)]
-        routable = i not in special
-        return {**out, "mentions": [mention(kid, rng, style="plain")], "about": [i], "routable": routable}
+        return {**out, "mentions": [mention(kid, rng, style="plain")], "about": [i], "routable": True}
     if scenario.startswith("unknown_sender"):
         out["sender"] = ("someone@another-authority.example.org", "A Colleague", "Another Authority", "Social Worker")
         complete = scenario.endswith("complete")
@@ -152,7 +151,7 @@ def _write_record(out: Path, seq: int, spec: dict[str, Any], tracker: Tracker,
                   rng: random.Random, fmt: str) -> Path:
     kids = tracker.kids
     lead = kids[spec["about"][0]] if spec["about"] else kids[0]
-    sentences, risks, traps, positives = narrative(lead.person, rng)
+    sentences, risks, traps, positives, also = narrative(lead.person, rng)
     a = answers(risks, rng)
     concerns = positives[0] if a["any_concerns"] and positives else ""
     visitor = spec["sender"]
@@ -184,7 +183,7 @@ def _write_record(out: Path, seq: int, spec: dict[str, Any], tracker: Tracker,
         "kind": "record", "scenario": spec["scenario"], "format": fmt,
         "child_ids": [k.person.child_id for k in about], "routable": spec["routable"],
         "allowed": sorted({addr for k in about for addr in (k.sw, k.tm)}),
-        "risk": sorted(set(risks) | expected_from_answers(a)), "traps": traps,
+        "risk": sorted(set(risks) | expected_from_answers(a)), "risk_also": also, "traps": traps,
         "quoted_child": kids[spec["quoted"]].person.child_id if spec["quoted"] is not None else None,
         "truth": {"sender": sender_used, "mentions": spec["mentions"], "answers": a,
                   "text": text, "concerns": concerns},

@@ -201,3 +201,20 @@ def fill(template: str, first: str, girl: bool) -> str:
     )
     text = template.format(n=first, **pron)
     return text[0].upper() + text[1:]
+
+# Indicators a sentence may also fairly raise (a disclosure of being hit is an injury too).
+ALSO: dict[str, set[str]] = {
+    "{n} told me that {his} stepdad hit {him} with a belt.": {"injury"},
+    "{n} said dad punched {him} when he was drunk.": {"injury", "substance_misuse"},
+    "{n} said dad hit mum in the kitchen.": {"disclosure"},
+    "Mum disclosed that her partner assaulted her last weekend.": {"disclosure"},
+    "{n} has been self-harming and showed me cuts on {his} arm.": {"injury"},
+    "{n} disclosed to the school nurse that mum's partner touched {him}.": {"injury"},
+    "{n} was found carrying a knife.": {"police"},
+    "{n} was reported missing to police on Tuesday night.": {"police"},
+    "{n} took an overdose at the weekend and was seen at hospital.": {"illness_isolation"},
+    "{n} attended A&E with a head injury on Sunday.": {"illness_isolation"},
+    "{n} has been admitted to hospital with breathing problems.": set(),
+    "{n} ran away from home after an argument with mum.": {"domestic_abuse"},
+    "{n} is unwell with a high temperature and is off school.": {"school_non_attendance"},
+}

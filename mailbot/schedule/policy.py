@@ -29,7 +29,8 @@ class Timings:
     record_due_hours: int = 24  # after the visit
     chase_days_after_record_due: int = 1  # moved to the next working day
     chase_gap_working_days: int = 2  # between chases, and from the last chase to escalation
-    escalate_after_chases: int = 2  # 0: never escalate
+    escalate_after_chases: int = 2  # chases before the escalation (0: escalate at once)
+    escalate: bool = True  # escalate to the social worker and team manager after the chases
     tracker_highlight_working_days: int = 7
     email_roles: tuple[str, ...] = ("partner", "social_care")  # whose visits get reminders
 

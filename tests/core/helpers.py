@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import mailbox
 import os
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from mailbot.demo_data import Sample, tracker_csv
@@ -28,8 +28,11 @@ def write_tracker(root: Path) -> Path:
     return path
 
 
-def sent_mail(root: Path) -> list[Message]:
+def sent_mail(root: Path) -> list[EmailMessage]:
     box = root / "var" / "outbox"
     if not box.exists():
         return []
-    return [message_from_bytes(m.as_bytes()) for m in mailbox.Maildir(box, create=False)]
+    return [
+        message_from_bytes(m.as_bytes(), policy=policy.default)  # type: ignore[misc]
+        for m in mailbox.Maildir(box, create=False)
+    ]

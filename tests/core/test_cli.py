@@ -72,7 +72,7 @@ def test_exceptions_list_show_assign_dismiss_are_audited(workspace: Path) -> Non
     shown = mailbot(workspace, "exceptions", "show", str(jack["id"])).stdout
     assert "bs@example.gov.uk: assigned" in shown
     mailbot(workspace, "outbox", "send")
-    forwards = sent_mail(workspace)
+    forwards = [m for m in sent_mail(workspace) if m["X-Mailbot-Kind"] == "forward"]
     assert len(forwards) == 1 and forwards[0]["To"] == "priya.shah@example.gov.uk"
     again = mailbot(workspace, "exceptions", "assign", str(jack["id"]), "E1000006")
     assert again.returncode == 2 and "already assigned" in again.stderr

@@ -1,0 +1,7 @@
+"""``python -m benchmarks.accuracy``: see run.py."""
+
+import sys
+
+from benchmarks.accuracy.run import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Running mailbot as a service: health, metrics, logs, admin alerts, retention, exports."""
