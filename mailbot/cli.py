@@ -20,7 +20,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 # Modules that add their own commands: each has register(subparsers), and sets
 # ``handler`` with ``set_defaults(handler=...)`` on the parsers it adds.
-PLUGINS: tuple[str, ...] = ("mailbot.cli_mail", "mailbot.cli_web")
+PLUGINS: tuple[str, ...] = ("mailbot.cli_mail", "mailbot.cli_web", "mailbot.cli_schedule", "mailbot.cli_ops")
 
 
 def _parser() -> argparse.ArgumentParser:

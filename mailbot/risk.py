@@ -120,10 +120,33 @@ def flags(record: VisitRecord, rules: RiskRules) -> tuple[RiskFlag, ...]:
             raised.append(RiskFlag(rule.indicator, rule.severity, evidence, "form answer"))
     texts = [record.text]
     texts += [t for t in (record.observations, record.concerns) if t and t not in record.text]
+    skip = _identity_lines(record)
     for text in texts:
         for sentence in split_sentences(text):
-            raised.extend(sentence_flags(sentence, rules))
+            if _squash(sentence) not in skip:
+                raised.extend(sentence_flags(sentence, rules))
     return _unique(raised)
+
+
+_NARRATIVE_LABEL = re.compile(
+    r"observ|concern|note|comment|summar|detail|change|risk|worr|other|action|outcome|discuss|"
+    r"view|wish|feel|seen|attend|school|why|reason|describe|explain",
+    re.IGNORECASE,
+)
+_SQUASH = re.compile(r"[\s:|\-–]+")
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub(" ", text).strip().lower()
+
+
+def _identity_lines(record: VisitRecord) -> frozenset[str]:
+    """Form lines that only say who is who ("Organisation: Domestic Abuse Service"): not narrative."""
+    return frozenset(
+        _squash(f"{label} {value}")
+        for label, value in record.fields
+        if not _NARRATIVE_LABEL.search(label)
+    )
 
 
 def sentence_flags(sentence: str, rules: RiskRules) -> tuple[RiskFlag, ...]:

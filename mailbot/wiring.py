@@ -54,7 +54,8 @@ def make_mailbox_from(settings: Settings, cursors: DbCursorStore) -> Mailbox:
         else:
             auth["password"] = settings.secret("mailbox", "password")
         return make_mailbox(
-            "imap", m.name, cursors, host=m.host, port=m.port, tls=m.security,
+            "imap", m.name, cursors, host=m.host, port=m.port,
+            tls="plain" if m.security == "none" else m.security,
             username=m.username, folder=m.folder, cafile=m.cafile or None,
             poll_interval=m.poll_seconds, **auth, **common,
         )  # fmt: skip

@@ -33,7 +33,7 @@ class EwsSettings:
     client_secret: str | None = None
     tenant_id: str | None = None
     version: str = "Exchange2016"  # the server's API version (skips version guessing)
-    max_wait: float = 60.0  # how long exchangelib may back off when the server is busy
+    max_wait: float = 60.0  # the longest back-off honoured when the server says it is busy
 
     def __repr__(self) -> str:
         return f"EwsSettings({self.email_address!r}, {self.service_endpoint!r}, auth={self.auth!r})"
@@ -50,7 +50,7 @@ def make_account(settings: EwsSettings) -> Any:
         Build,
         Configuration,
         Credentials,
-        FaultTolerance,
+        FailFast,
         Identity,
         OAuth2Credentials,
         Version,
@@ -83,7 +83,7 @@ def make_account(settings: EwsSettings) -> Any:
         credentials=credentials,
         auth_type=auth_type,
         version=Version(build=build, api_version=settings.version),
-        retry_policy=FaultTolerance(max_wait=settings.max_wait),
+        retry_policy=FailFast(),  # callers retry with their own (injectable) back-off
     )
     return Account(
         primary_smtp_address=settings.email_address,

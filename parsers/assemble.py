@@ -159,7 +159,7 @@ def build_record(
     options: ReadOptions,
     problems: Sequence[Problem] = (),
 ) -> VisitRecord:
-    index = LabelIndex(options.label_synonyms)
+    index = LabelIndex.build(options.label_synonyms)
     id_pattern = re.compile(options.child_id_pattern)
     ref_pattern = re.compile(options.reference_pattern, re.IGNORECASE)
     pairs, rows = collect(((s.doc, s.kind) for s in sources), index)

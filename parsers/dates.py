@@ -34,7 +34,7 @@ def _year(text: str | None) -> int | None:
         return None
     value = int(text)
     if len(text) == 2:
-        value += 2000 if value <= 69 else 1900
+        value += 2000 if value < 40 else 1900  # 3/4/09 is 2009, 1/1/52 is 1952
     return value
 
 

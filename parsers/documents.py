@@ -46,6 +46,9 @@ def read_attachment(attachment: Attachment, options: ReadOptions) -> tuple[DocTe
         return _read(attachment, options)
     except ReaderFailure as failure:
         return _problem(attachment, failure.kind, failure.detail), "form"
+    except Exception as exc:  # a library's unexpected error on damaged bytes: this part only
+        detail = f"the attachment is damaged and could not be read ({type(exc).__name__})"
+        return _problem(attachment, ProblemKind.CORRUPT, detail), "form"
 
 
 def _read(attachment: Attachment, options: ReadOptions) -> tuple[DocText, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -51,6 +52,7 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_label(text: str) -> str:
     """Fold a label to compare: lower case, no accents, brackets, punctuation or apostrophes."""
     folded = unicodedata.normalize("NFKD", text)
@@ -105,6 +107,12 @@ class LabelIndex:
         if found is None and key.startswith("please "):
             found = self._exact.get(key.removeprefix("please "))
         return found
+
+    @staticmethod
+    @functools.lru_cache(maxsize=32)
+    def build(synonyms: Synonyms) -> LabelIndex:
+        """One index per table, kept: the table is the same for every message."""
+        return LabelIndex(synonyms)
 
     @staticmethod
     def is_weak(label: str) -> bool:

@@ -80,11 +80,21 @@ def ids(value: str) -> tuple[str, ...]:
 
 
 def addresses(value: str) -> list[tuple[str, str]]:
+    """(display name, lower-cased address) pairs; split before RFC 2047 names are decoded, so a
+    comma inside an encoded name ("=?iso-8859-1?Q?Smith=2C_Jo?=") does not split it."""
     try:
         pairs = getaddresses([value])
     except (ValueError, IndexError, TypeError):
         return []
-    return [(name.strip(), addr.strip().lower()) for name, addr in pairs if addr and "@" in addr]
+    return [
+        (decode_header_value(name).strip(), addr.strip().lower())
+        for name, addr in pairs
+        if addr and "@" in addr
+    ]
+
+
+def _raw_all(msg: Message, name: str) -> str:
+    return ", ".join(_raw_str(v) for k, v in msg.raw_items() if str(k).lower() == name)
 
 
 def parse_date(value: str) -> datetime | None:
@@ -266,15 +276,15 @@ def from_message(
             )
         )
     body = _body(walk)
-    senders = addresses(_first(headers, "from"))
+    senders = addresses(_raw_all(msg, "from"))
     sender_name, sender = senders[0] if senders else ("", "")
     parsed = ParsedMessage(
         message_id=strip_id(_first(headers, "message-id")),
         subject=_first(headers, "subject"),
         sender=sender,
         sender_name=sender_name,
-        to=tuple(a for _, a in addresses(", ".join(v for k, v in headers if k == "to"))),
-        cc=tuple(a for _, a in addresses(", ".join(v for k, v in headers if k == "cc"))),
+        to=tuple(a for _, a in addresses(_raw_all(msg, "to"))),
+        cc=tuple(a for _, a in addresses(_raw_all(msg, "cc"))),
         date=parse_date(_first(headers, "date")),
         in_reply_to=strip_id(_first(headers, "in-reply-to")),
         references=ids(_first(headers, "references")),

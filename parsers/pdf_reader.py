@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from typing import Any
@@ -17,7 +18,7 @@ _OCR_PAGES = 10
 _MIN_TEXT = 25  # fewer characters than this on every page: treat as a scan
 
 
-def _encrypted(data: bytes) -> ReaderFailure:
+def _encrypted() -> ReaderFailure:
     return ReaderFailure(
         ProblemKind.ENCRYPTED,
         "the PDF is password-protected: ask the sender to send it without a password, "
@@ -25,23 +26,89 @@ def _encrypted(data: bytes) -> ReaderFailure:
     )
 
 
-def _open(data: bytes) -> Any:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+def _open_pdfium(data: bytes) -> Any:
+    import pypdfium2 as pdfium
 
     try:
-        return pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise _encrypted(data) from exc
-    except Exception as exc:  # pdfminer raises many unrelated types for broken files
-        if b"/Encrypt" in data:
-            raise _encrypted(data) from exc
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise _encrypted() from exc
         raise ReaderFailure(ProblemKind.CORRUPT, "the PDF is damaged and cannot be opened") from exc
 
 
-def _layout_lines(page: Any) -> list[str]:
-    text = page.extract_text(layout=True) or ""
-    return [line.rstrip() for line in text.splitlines() if line.strip()]
+def _segments_to_lines(segments: list[tuple[float, float, float, float, str]]) -> list[str]:
+    """Text runs (left, bottom, right, top, text) to lines; a wide gap between runs becomes a tab,
+    so that a label and its value in two columns stay paired on one line."""
+    segments.sort(key=lambda s: (-s[3], s[0]))
+    lines: list[list[tuple[float, float, float, float, str]]] = []
+    for seg in segments:
+        middle = (seg[1] + seg[3]) / 2
+        for line in lines:
+            ref = line[0]
+            if ref[1] - 1 <= middle <= ref[3] + 1:
+                line.append(seg)
+                break
+        else:
+            lines.append([seg])
+    out: list[str] = []
+    for line in lines:
+        line.sort(key=lambda s: s[0])
+        parts: list[str] = []
+        previous: tuple[float, float, float, float, str] | None = None
+        for seg in line:
+            text = seg[4].strip()
+            if not text:
+                continue
+            if previous is not None:
+                char_width = (previous[2] - previous[0]) / max(len(previous[4]), 1)
+                parts.append("\t" if seg[0] - previous[2] > max(3 * char_width, 12) else " ")
+            parts.append(text)
+            previous = seg
+        if parts:
+            out.append("".join(parts))
+    return out
+
+
+def _pdfium_lines(doc: Any) -> tuple[list[str], bool]:
+    import pypdfium2.raw as pdfium_c
+
+    lines: list[str] = []
+    has_images = False
+    for index in range(min(len(doc), MAX_PAGES)):
+        page = doc[index]
+        textpage = page.get_textpage()
+        try:
+            segments = []
+            for rect in range(textpage.count_rects()):
+                box = textpage.get_rect(rect)
+                segments.append((*box, textpage.get_text_bounded(*box)))
+            lines.extend(_segments_to_lines(segments))
+            if index < _OCR_PAGES and not has_images:
+                images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)
+                has_images = next(iter(images), None) is not None
+        finally:
+            textpage.close()
+            page.close()
+    return lines, has_images
+
+
+def _form_pairs(data: bytes) -> list[tuple[str, str]]:
+    """AcroForm field values, through pdfminer's objects as pdfplumber opens them."""
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception:  # the text was readable; a broken form dictionary only loses the fields
+        return []
+    try:
+        fields = [f for f in read_fields(pdf.doc) if f.value]
+        return _field_pairs(fields, list(pdf.pages[:MAX_PAGES])) if fields else []
+    except Exception:
+        return []
+    finally:
+        with contextlib.suppress(Exception):
+            pdf.close()
 
 
 def _label_left_of(words: list[dict[str, Any]], height: float, rect: list[float]) -> str:
@@ -90,22 +157,19 @@ def _field_pairs(fields: list[FormField], pages: list[Any]) -> list[tuple[str, s
 
 
 def read_pdf(data: bytes, ocr: bool, ocr_seconds: float) -> DocText:
-    """Text lines (layout kept so two-column label/value pairs stay on one line) and form fields."""
-    pdf = _open(data)
+    """Text lines (pypdfium2: fast, with column gaps kept as tabs), AcroForm fields (pdfminer via
+    pdfplumber, only when the file has a form), and OCR when the pages are only images."""
+    doc = _open_pdfium(data)
     try:
-        pages = list(pdf.pages[:MAX_PAGES])
-        lines: list[str] = []
-        for page in pages:
-            lines.extend(_layout_lines(page))
-        fields = [f for f in read_fields(pdf.doc) if f.value]
-        pairs = _field_pairs(fields, pages)
-        has_images = any(page.images for page in pages[:_OCR_PAGES])
+        lines, has_images = _pdfium_lines(doc)
     except ReaderFailure:
         raise
-    except Exception as exc:
+    except Exception as exc:  # pdfium raises its own error type for damaged page content
         raise ReaderFailure(ProblemKind.CORRUPT, "the PDF is damaged and cannot be read") from exc
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # closing a damaged file can raise again
+            doc.close()
+    pairs = _form_pairs(data) if b"/AcroForm" in data else []
     text_chars = len(re.sub(r"\s", "", "".join(lines)))
     if text_chars < _MIN_TEXT and not pairs and has_images:
         if not ocr:

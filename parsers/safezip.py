@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from .errors import ReaderFailure
 from .options import Limits
 from .record import ProblemKind
 
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error)
 _SMALL_MEMBER = 1024 * 1024  # below this a high compression ratio is ordinary (XML)
 
 
@@ -20,7 +22,7 @@ def check_zip(data: bytes, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+    except _ZIP_ERRORS as exc:
         raise ReaderFailure(
             ProblemKind.CORRUPT, "the file is not a readable document (broken zip)"
         ) from exc
@@ -49,7 +51,7 @@ def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
     """One member's bytes, refusing XML that declares a DTD or entities (no entity expansion)."""
     try:
         data = archive.read(name)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+    except _ZIP_ERRORS as exc:
         raise ReaderFailure(
             ProblemKind.CORRUPT, f"a part of the document is damaged ({name})"
         ) from exc

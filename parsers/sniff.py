@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"
@@ -43,7 +44,7 @@ def zip_kind(data: bytes) -> str:
                 info = archive.getinfo("mimetype")
                 if info.file_size < 200:
                     mimetype = archive.read("mimetype")
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, zlib.error):
         return "zip"
     macro = any(n.lower().endswith("vbaproject.bin") for n in names)
     if "word/document.xml" in names or any(n.startswith("word/") for n in names):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import html
 import io
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime, timezone
 
 MAILBOX = "mecc@example.gov.uk"
+Fields = list[tuple[str, str]]
 
 
 def form_lines(fields: list[tuple[str, str]], narrative: str) -> str:
@@ -27,13 +28,19 @@ def _message(sender: str, sender_name: str, subject: str, when: datetime, seq: i
     return msg
 
 
-def plain(sender: str, name: str, subject: str, when: datetime, seq: int, fields, narrative) -> bytes:
+def plain(
+    sender: str, name: str, subject: str, when: datetime, seq: int, fields: Fields, narrative: str
+) -> bytes:
     msg = _message(sender, name, subject, when, seq)
-    msg.set_content(f"Hello,\n\nPlease find my record of visit below.\n\n{form_lines(fields, narrative)}\nKind regards\n{name}\n")
+    msg.set_content(
+        f"Hello,\n\nPlease find my record of visit below.\n\n{form_lines(fields, narrative)}\nKind regards\n{name}\n"
+    )
     return msg.as_bytes()
 
 
-def html_body(sender: str, name: str, subject: str, when: datetime, seq: int, fields, narrative) -> bytes:
+def html_body(
+    sender: str, name: str, subject: str, when: datetime, seq: int, fields: Fields, narrative: str
+) -> bytes:
     msg = _message(sender, name, subject, when, seq)
     rows = "".join(
         f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in fields
@@ -50,11 +57,20 @@ def html_body(sender: str, name: str, subject: str, when: datetime, seq: int, fi
 
 
 def reply_quoting(
-    sender: str, name: str, subject: str, when: datetime, seq: int, fields, narrative,
-    quoted_fields, quoted_narrative,
+    sender: str,
+    name: str,
+    subject: str,
+    when: datetime,
+    seq: int,
+    fields: Fields,
+    narrative: str,
+    quoted_fields: Fields,
+    quoted_narrative: str,
 ) -> bytes:
     msg = _message(sender, name, f"RE: {subject}", when, seq)
-    quoted = "\n".join("> " + line for line in form_lines(quoted_fields, quoted_narrative).splitlines())
+    quoted = "\n".join(
+        "> " + line for line in form_lines(quoted_fields, quoted_narrative).splitlines()
+    )
     body = (
         f"Hi,\n\nHere is this week's visit.\n\n{form_lines(fields, narrative)}\nThanks\n{name}\n\n"
         f"On Mon, 3 Mar 2025 at 09:12, {name} <{sender}> wrote:\n{quoted}\n"
@@ -64,8 +80,16 @@ def reply_quoting(
 
 
 def forwarded(
-    sender: str, name: str, subject: str, when: datetime, seq: int, fields, narrative,
-    original_sender: str, original_name: str, attached: bool,
+    sender: str,
+    name: str,
+    subject: str,
+    when: datetime,
+    seq: int,
+    fields: Fields,
+    narrative: str,
+    original_sender: str,
+    original_name: str,
+    attached: bool,
 ) -> bytes:
     inner = _message(original_sender, original_name, subject, when, seq + 100_000)
     inner.set_content(f"Record of visit\n\n{form_lines(fields, narrative)}\n{original_name}\n")
@@ -84,7 +108,9 @@ def forwarded(
     return msg.as_bytes()
 
 
-def docx_attachment(sender: str, name: str, subject: str, when: datetime, seq: int, fields, narrative) -> bytes:
+def docx_attachment(
+    sender: str, name: str, subject: str, when: datetime, seq: int, fields: Fields, narrative: str
+) -> bytes:
     import docx
 
     document = docx.Document()
@@ -110,7 +136,9 @@ def docx_attachment(sender: str, name: str, subject: str, when: datetime, seq: i
     return msg.as_bytes()
 
 
-def pdf_attachment(sender: str, name: str, subject: str, when: datetime, seq: int, fields, narrative) -> bytes:
+def pdf_attachment(
+    sender: str, name: str, subject: str, when: datetime, seq: int, fields: Fields, narrative: str
+) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -130,7 +158,9 @@ def pdf_attachment(sender: str, name: str, subject: str, when: datetime, seq: in
     pdf.save()
     msg = _message(sender, name, subject, when, seq)
     msg.set_content(f"Record attached.\n\n{name}\n")
-    msg.add_attachment(buffer.getvalue(), maintype="application", subtype="pdf", filename="visit.pdf")
+    msg.add_attachment(
+        buffer.getvalue(), maintype="application", subtype="pdf", filename="visit.pdf"
+    )
     return msg.as_bytes()
 
 
@@ -140,7 +170,9 @@ def out_of_office(sender: str, name: str, when: datetime, seq: int, header: bool
     if header:
         msg["Auto-Submitted"] = "auto-replied"
         msg["X-Auto-Response-Suppress"] = "All"
-    msg.set_content(f"I am out of the office until Monday with limited access to email.\n\n{name}\n")
+    msg.set_content(
+        f"I am out of the office until Monday with limited access to email.\n\n{name}\n"
+    )
     return msg.as_bytes()
 
 
@@ -170,12 +202,20 @@ def bounce(when: datetime, seq: int) -> bytes:
 
 
 def newsletter(when: datetime, seq: int) -> bytes:
-    msg = _message("news@training.example.org", "Safeguarding Partnership News", "Safeguarding news: March", when, seq)
+    msg = _message(
+        "news@training.example.org",
+        "Safeguarding Partnership News",
+        "Safeguarding news: March",
+        when,
+        seq,
+    )
     msg["List-Unsubscribe"] = "<mailto:unsubscribe@training.example.org>"
     msg["Precedence"] = "bulk"
-    msg.set_content("This month: new training on exploitation, county lines and self-harm awareness.\n")
+    msg.set_content(
+        "This month: new training on exploitation, county lines and self-harm awareness.\n"
+    )
     return msg.as_bytes()
 
 
 def stamp(day: int) -> datetime:
-    return datetime(2025, 3, 3 + day % 25, 9 + day % 8, 15, tzinfo=timezone.utc)
+    return datetime(2025, 3, 3 + day % 25, 9 + day % 8, 15, tzinfo=UTC)

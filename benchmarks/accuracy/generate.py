@@ -23,15 +23,29 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.accuracy import formats
 from benchmarks.accuracy.people import Person, make_people
 from benchmarks.accuracy.sentences import ALSO, BENIGN, POSITIVE, TRAPS, fill
 
-HEADER = (
-    "child_id,first_name,last_name,dob,legal_status,rag,rag_date,school,social_worker,"
-    "social_worker_email,team_manager_email,visitor_name,visitor_email,visitor_org,"
-    "visitor_role,visit_method,visit_frequency_days,next_visit_due"
-).split(",")
+HEADER = [
+    "child_id",
+    "first_name",
+    "last_name",
+    "dob",
+    "legal_status",
+    "rag",
+    "rag_date",
+    "school",
+    "social_worker",
+    "social_worker_email",
+    "team_manager_email",
+    "visitor_name",
+    "visitor_email",
+    "visitor_org",
+    "visitor_role",
+    "visit_method",
+    "visit_frequency_days",
+    "next_visit_due",
+]
 ROLES = [
     ("Designated Safeguarding Lead", "Oakfield Primary School", "school"),
     ("School Nurse", "Community Health Trust", "health"),
@@ -42,12 +56,32 @@ ROLES = [
     ("Supervising Social Worker", "Fostering Service", "fostering"),
     ("Personal Adviser", "Leaving Care Team", "pa"),
 ]
-NICK = {"Thomas": "Tom", "Alfred": "Alfie", "Elizabeth": "Liz", "Alexander": "Alex",
-        "Benjamin": "Ben", "Samuel": "Sam", "Joshua": "Josh", "Matthew": "Matt",
-        "Katherine": "Katie", "Jessica": "Jess", "Rebecca": "Becky", "Victoria": "Vicky",
-        "Charlotte": "Lottie", "Frederick": "Freddie", "Nicholas": "Nick", "Zachary": "Zach",
-        "Margaret": "Maggie", "Josephine": "Josie", "Abigail": "Abi", "Daniel": "Dan",
-        "Muhammad": "Mohammed", "Samantha": "Sam", "William": "Will", "James": "Jamie"}
+NICK = {
+    "Thomas": "Tom",
+    "Alfred": "Alfie",
+    "Elizabeth": "Liz",
+    "Alexander": "Alex",
+    "Benjamin": "Ben",
+    "Samuel": "Sam",
+    "Joshua": "Josh",
+    "Matthew": "Matt",
+    "Katherine": "Katie",
+    "Jessica": "Jess",
+    "Rebecca": "Becky",
+    "Victoria": "Vicky",
+    "Charlotte": "Lottie",
+    "Frederick": "Freddie",
+    "Nicholas": "Nick",
+    "Zachary": "Zach",
+    "Margaret": "Maggie",
+    "Josephine": "Josie",
+    "Abigail": "Abi",
+    "Daniel": "Dan",
+    "Muhammad": "Mohammed",
+    "Samantha": "Sam",
+    "William": "Will",
+    "James": "Jamie",
+}
 
 
 @dataclass
@@ -70,13 +104,21 @@ class Tracker:
 
 def make_tracker(rng: random.Random, n: int = 600) -> Tracker:
     people = make_people(rng, n)
-    sws = [(f"sw{i:02d}@council.example.gov.uk", f"tm{i % 6}@council.example.gov.uk") for i in range(30)]
+    sws = [
+        (f"sw{i:02d}@council.example.gov.uk", f"tm{i % 6}@council.example.gov.uk")
+        for i in range(30)
+    ]
     visitors = []
     for i in range(45):
         role, org, tag = ROLES[i % len(ROLES)]
-        visitors.append((f"{tag}.visitor{i:02d}@partner.example.org", f"Visitor {i:02d}", org, role))
+        visitors.append(
+            (f"{tag}.visitor{i:02d}@partner.example.org", f"Visitor {i:02d}", org, role)
+        )
     kids = [Kid(p, *rng.choice(sws)) for p in people]
-    same_name, twins, sib_same, sib_diff = [], [], [], []
+    same_name: list[tuple[int, int]] = []
+    twins: list[tuple[int, int]] = []
+    sib_same: list[tuple[int, int]] = []
+    sib_diff: list[tuple[int, int]] = []
     used: set[int] = set()
 
     def pick() -> int:
@@ -86,12 +128,19 @@ def make_tracker(rng: random.Random, n: int = 600) -> Tracker:
                 used.add(i)
                 return i
 
-    for group, kind in ((same_name, "same"), (twins, "twin"), (sib_same, "sib"), (sib_diff, "sibd")):
+    for group, kind in (
+        (same_name, "same"),
+        (twins, "twin"),
+        (sib_same, "sib"),
+        (sib_diff, "sibd"),
+    ):
         for _ in range(15):
             a, b = pick(), pick()
             pa, pb = kids[a].person, kids[b].person
             if kind == "same":
-                kids[b].person = replace(pb, first_name=pa.first_name, last_name=pa.last_name, girl=pa.girl)
+                kids[b].person = replace(
+                    pb, first_name=pa.first_name, last_name=pa.last_name, girl=pa.girl
+                )
             elif kind == "twin":
                 kids[b].person = replace(pb, last_name=pa.last_name, dob=pa.dob)
                 if kids[b].person.first_name == pa.first_name:
@@ -103,7 +152,7 @@ def make_tracker(rng: random.Random, n: int = 600) -> Tracker:
             elif kids[b].sw == kids[a].sw:
                 kids[b].sw = sws[(sws.index((kids[a].sw, kids[a].tm)) + 1) % len(sws)][0]
             group.append((a, b))
-    for i, kid in enumerate(kids):
+    for kid in kids:
         kid.visitors = [rng.randrange(len(visitors))]
         if rng.random() < 0.25:
             second = rng.randrange(len(visitors))
@@ -121,21 +170,43 @@ def write_tracker(tracker: Tracker, path: Path, rng: random.Random) -> None:
         for kid in tracker.kids:
             p = kid.person
             dob = p.dob.isoformat() if rng.random() < 0.5 else p.dob.strftime("%d/%m/%Y")
-            status, rag = rng.choice(["CP", "CIN", "CLA", "CL"]), rng.choice(["Red", "Amber", "Green"])
+            status, rag = (
+                rng.choice(["CP", "CIN", "CLA", "CL"]),
+                rng.choice(["Red", "Amber", "Green"]),
+            )
             for v in kid.visitors:
-                email, name, org, role = tracker.visitors[v]
-                out.writerow([
-                    p.child_id, p.first_name, p.last_name, dob, status, rag, "2025-01-06", "Oakfield Primary School",
-                    f"Worker {kid.sw[2:4]}", kid.sw, kid.tm, name, email, org, "partner",
-                    "face_to_face", rng.choice(["14", "28", "42", ""]), "",
-                ])
+                email, name, org, _role = tracker.visitors[v]
+                out.writerow(
+                    [
+                        p.child_id,
+                        p.first_name,
+                        p.last_name,
+                        dob,
+                        status,
+                        rag,
+                        "2025-01-06",
+                        "Oakfield Primary School",
+                        f"Worker {kid.sw[2:4]}",
+                        kid.sw,
+                        kid.tm,
+                        name,
+                        email,
+                        org,
+                        "partner",
+                        "face_to_face",
+                        rng.choice(["14", "28", "42", ""]),
+                        "",
+                    ]
+                )
 
 
 # --- one record -------------------------------------------------------------------------
 
 
 def written_name(p: Person, rng: random.Random, style: str | None = None) -> str:
-    style = style or rng.choice(["plain", "plain", "surname_first", "caps", "lower", "nick", "middle"])
+    style = style or rng.choice(
+        ["plain", "plain", "surname_first", "caps", "lower", "nick", "middle"]
+    )
     first = p.first_name
     if style == "nick" and first in NICK:
         first = NICK[first]
@@ -151,10 +222,16 @@ def written_name(p: Person, rng: random.Random, style: str | None = None) -> str
 
 
 def written_dob(d: date, rng: random.Random) -> str:
-    return rng.choice([
-        d.strftime("%d/%m/%Y"), d.strftime("%d.%m.%Y"), d.strftime("%-d %B %Y"),
-        d.strftime("%d-%m-%Y"), d.strftime("%-d/%-m/%Y"), d.strftime("%d %b %Y"),
-    ])
+    return rng.choice(
+        [
+            d.strftime("%d/%m/%Y"),
+            d.strftime("%d.%m.%Y"),
+            d.strftime("%-d %B %Y"),
+            d.strftime("%d-%m-%Y"),
+            d.strftime("%-d/%-m/%Y"),
+            d.strftime("%d %b %Y"),
+        ]
+    )
 
 
 def written_id(cid: str, rng: random.Random) -> str:
@@ -186,8 +263,13 @@ def narrative(
 
 
 def answers(risks: list[str], rng: random.Random) -> dict[str, bool]:
-    a = {"child_seen": True, "seen_alone": True, "attending_school": True,
-         "any_concerns": bool(risks) and rng.random() < 0.7, "risk_changed": bool(risks) and rng.random() < 0.3}
+    a = {
+        "child_seen": True,
+        "seen_alone": True,
+        "attending_school": True,
+        "any_concerns": bool(risks) and rng.random() < 0.7,
+        "risk_changed": bool(risks) and rng.random() < 0.3,
+    }
     roll = rng.random()
     if roll < 0.04:
         a["child_seen"], a["seen_alone"] = False, False
@@ -212,8 +294,11 @@ def expected_from_answers(a: dict[str, bool]) -> set[str]:
 
 
 def form_fields(
-    mentions: list[dict[str, Any]], a: dict[str, bool], visitor: tuple[str, str, str, str],
-    visit: date, concerns: str,
+    mentions: list[dict[str, Any]],
+    a: dict[str, bool],
+    visitor: tuple[str, str, str, str],
+    visit: date,
+    concerns: str,
 ) -> list[tuple[str, str]]:
     yn = {True: "Yes", False: "No"}
     fields: list[tuple[str, str]] = []
@@ -226,8 +311,11 @@ def form_fields(
             fields.append(("Eclipse ID", m["id_written"]))
     fields += [
         ("Date of visit", visit.strftime("%d/%m/%Y")),
-        ("Visited by", visitor[1]), ("Role", visitor[3]), ("Organisation", visitor[2]),
-        ("Was the child seen", yn[a["child_seen"]]), ("Seen alone", yn[a["seen_alone"]]),
+        ("Visited by", visitor[1]),
+        ("Role", visitor[3]),
+        ("Organisation", visitor[2]),
+        ("Was the child seen", yn[a["child_seen"]]),
+        ("Seen alone", yn[a["seen_alone"]]),
         ("Attending school", yn[a["attending_school"]]),
         ("Any concerns", yn[a["any_concerns"]] + (f" - {concerns}" if a["any_concerns"] else "")),
         ("Has the risk changed", yn[a["risk_changed"]]),

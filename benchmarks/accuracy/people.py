@@ -10,19 +10,19 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-GIRLS = """Olivia Amelia Isla Ava Mia Ivy Lily Isabella Rosie Sophia Grace Freya Willow Evie Ella
+_GIRLS = """Olivia Amelia Isla Ava Mia Ivy Lily Isabella Rosie Sophia Grace Freya Willow Evie Ella
 Poppy Florence Sienna Elsie Millie Ruby Daisy Phoebe Harper Sophie Matilda Evelyn Emily Maisie Alice
 Esme Lucy Chloe Layla Holly Erin Scarlett Ellie Jessica Zara Hannah Aisha Maryam Amelie Leah Eliza
 Imogen Niamh Megan Katie Abigail Charlotte Elizabeth Rebecca Victoria Eleanor Bethany Jasmine Keira
 Summer Lola Nancy Iris Hallie Aria Ayla Mila Thea Clara Beatrice Darcie Orla Sinead Aoife Caitlin
-Francesca Gabriella Georgina Josephine Katherine Margaret Natalie Patricia Samantha Stephanie""".split()
-BOYS = """Oliver George Noah Arthur Leo Muhammad Harry Oscar Archie Henry Theodore Freddie Jack
+Francesca Gabriella Georgina Josephine Katherine Margaret Natalie Patricia Samantha Stephanie"""
+_BOYS = """Oliver George Noah Arthur Leo Muhammad Harry Oscar Archie Henry Theodore Freddie Jack
 Charlie Teddy Alfie Thomas Jacob William Finley Isaac Joshua James Lucas Alexander Max Samuel Edward
 Ethan Daniel Reuben Harrison Joseph Benjamin Mason Logan Tommy Louis Riley Frankie Albie Ronnie
 Hunter Jude Elijah Sebastian Jaxon Toby Rory Tyler Dylan Kian Kyle Connor Callum Jamie Liam Ryan
 Nathan Aaron Adam Ibrahim Yusuf Omar Ali Hamza Bilal Jayden Kai Ollie Jenson Michael Christopher
-Matthew Nicholas Patrick Richard Robert Stephen Anthony Dominic Frederick Alfred Zachary""".split()
-SURNAMES = """Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson
+Matthew Nicholas Patrick Richard Robert Stephen Anthony Dominic Frederick Alfred Zachary"""
+_SURNAMES = """Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson
 Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson Wood Turner
 Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen James Scott Phillips
 Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook Carter Richardson Bailey
@@ -38,7 +38,10 @@ Gardner Shah Dean Lane Cooke Bates Henderson Parry Burgess Bishop Walton Burns N
 Ross Cross Long Freeman Warren Nicholls Hamilton Byrne Sutton McDonald Yates Hodgson Robson Curtis
 Hopkins O'Connor Harper Coleman Watkins Moss McCarthy Chambers O'Neill Griffin Sharp Hardy Wheeler
 Potter Osborne Johnston Gordon Doyle Wallace George Jordan Hutchinson Rahman Nowak Kowalski Silva
-Okafor Mensah Adeyemi Nguyen Chen Wong Ozturk Yilmaz Murray-Hale Ashworth-Jones Fitzgerald""".split()
+Okafor Mensah Adeyemi Nguyen Chen Wong Ozturk Yilmaz Murray-Hale Ashworth-Jones Fitzgerald"""
+GIRLS = _GIRLS.split()
+BOYS = _BOYS.split()
+SURNAMES = _SURNAMES.split()
 
 
 @dataclass(frozen=True)

@@ -66,40 +66,64 @@ def run_direct(out: Path, labels: dict[str, dict[str, Any]]) -> dict[str, dict[s
     results: dict[str, dict[str, Any]] = {}
     for name, label in labels.items():
         if label["kind"] == "noise":
-            results[name] = {"source": name, "outcome": "ignored", "child_ids": [], "forward_to": [],
-                             "risk_flags": [], "reason": "noise (screening is not run in --direct)"}
+            results[name] = {
+                "source": name,
+                "outcome": "ignored",
+                "child_ids": [],
+                "forward_to": [],
+                "risk_flags": [],
+                "reason": "noise (screening is not run in --direct)",
+            }
             continue
         truth = label["truth"]
         mentions = tuple(
-            ChildMention(full_name=m["name"], dob=date.fromisoformat(m["dob"]) if m["dob"] else None,
-                         child_id=m["id_written"] or None)
+            ChildMention(
+                full_name=m["name"],
+                dob=date.fromisoformat(m["dob"]) if m["dob"] else None,
+                child_id=m["id_written"] or None,
+            )
             for m in truth["mentions"]
         )
         a = truth["answers"]
         record = VisitRecord(
-            children=mentions, child_seen=a["child_seen"], seen_alone=a["seen_alone"],
-            attending_school=a["attending_school"], any_concerns=a["any_concerns"],
-            risk_changed=a["risk_changed"], concerns=truth["concerns"], text=truth["text"],
+            children=mentions,
+            child_seen=a["child_seen"],
+            seen_alone=a["seen_alone"],
+            attending_school=a["attending_school"],
+            any_concerns=a["any_concerns"],
+            risk_changed=a["risk_changed"],
+            concerns=truth["concerns"],
+            text=truth["text"],
         )
         decision = decide(record, MatchContext(truth["sender"]), roster)
         raised = flags(record, rules)
         kids = [roster.child(c) for c in decision.child_ids]
         workers = {k.social_worker_email for k in kids if k}
         ok = decision.certain and len(workers) == 1
-        forward_to = sorted(workers | ({k.team_manager_email for k in kids if k} if raised else set()))
+        forward_to = sorted(
+            workers | ({k.team_manager_email for k in kids if k} if raised else set())
+        )
         results[name] = {
-            "source": name, "message_id": None, "outcome": "forwarded" if ok else "exception",
-            "child_ids": list(decision.child_ids), "forward_to": forward_to if ok else [],
-            "risk_flags": [{"indicator": f.indicator, "severity": f.severity, "evidence": f.evidence}
-                           for f in raised],
+            "source": name,
+            "message_id": None,
+            "outcome": "forwarded" if ok else "exception",
+            "child_ids": list(decision.child_ids),
+            "forward_to": forward_to if ok else [],
+            "risk_flags": [
+                {"indicator": f.indicator, "severity": f.severity, "evidence": f.evidence}
+                for f in raised
+            ],
             "reason": None if ok else decision.reason,
         }
     return results
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.accuracy",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--n", type=int, default=400, help="returned records (noise is added)")
     parser.add_argument("--noise", type=int, default=40)
@@ -138,8 +162,16 @@ def heldout_report() -> str:
     rules = load_rules(config_text("risk_rules.toml"))
     lines = []
     for title, positives, traps in (
-        ("reviewed set (used to widen the rules)", heldout.REVIEWED_POSITIVE, heldout.REVIEWED_TRAPS),
-        ("held-out set (never used to change the rules)", heldout.HELD_POSITIVE, heldout.HELD_TRAPS),
+        (
+            "reviewed set (used to widen the rules)",
+            heldout.REVIEWED_POSITIVE,
+            heldout.REVIEWED_TRAPS,
+        ),
+        (
+            "held-out set (never used to change the rules)",
+            heldout.HELD_POSITIVE,
+            heldout.HELD_TRAPS,
+        ),
     ):
         total = hits = 0
         missed = []

@@ -14,7 +14,9 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip().lower()
 
 
-def score(results: Mapping[str, dict[str, Any]], labels: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+def score(
+    results: Mapping[str, dict[str, Any]], labels: Mapping[str, dict[str, Any]]
+) -> dict[str, Any]:
     """Every figure issue 4 asks for. ``results`` and ``labels`` are keyed by file name."""
     lost = [name for name in labels if name not in results or results[name].get("outcome") is None]
     misdirected: list[str] = []
@@ -38,7 +40,9 @@ def score(results: Mapping[str, dict[str, Any]], labels: Mapping[str, dict[str, 
             continue
         want_ids = set(label["child_ids"])
         allowed = set(label["allowed"])
-        if forwarded and (got_ids != want_ids or not set(result.get("forward_to") or []) <= allowed):
+        if forwarded and (
+            got_ids != want_ids or not set(result.get("forward_to") or []) <= allowed
+        ):
             misdirected.append(name)
         if label["routable"]:
             routable += 1
@@ -64,12 +68,20 @@ def score(results: Mapping[str, dict[str, Any]], labels: Mapping[str, dict[str, 
             trap_hits += any(_norm(trap) in e for e in evidence)
     records = sum(1 for lab in labels.values() if lab["kind"] == "record")
     return {
-        "records": records, "noise": noise, "noise_ok": noise_ok, "lost": len(lost),
-        "misdirected": misdirected, "routed": routed, "routable": routable,
-        "route": routed / routable if routable else 1.0, "exceptions": exceptions,
+        "records": records,
+        "noise": noise,
+        "noise_ok": noise_ok,
+        "lost": len(lost),
+        "misdirected": misdirected,
+        "routed": routed,
+        "routable": routable,
+        "route": routed / routable if routable else 1.0,
+        "exceptions": exceptions,
         "recall": hit_pairs / expected_pairs if expected_pairs else 1.0,
         "precision": hit_pairs / raised_pairs if raised_pairs else 1.0,
-        "per_indicator": per, "traps": traps, "trap_hits": trap_hits,
+        "per_indicator": per,
+        "traps": traps,
+        "trap_hits": trap_hits,
         "missed_route": missed_route,
     }
 
@@ -78,7 +90,8 @@ def table(s: Mapping[str, Any], *, verbose: bool = False) -> str:
     lines = [
         f"records: {s['records']}  noise messages: {s['noise']}",
         f"records lost: {s['lost']}",
-        f"misdirected: {len(s['misdirected'])}" + (f"  ({', '.join(s['misdirected'][:10])})" if s["misdirected"] else ""),
+        f"misdirected: {len(s['misdirected'])}"
+        + (f"  ({', '.join(s['misdirected'][:10])})" if s["misdirected"] else ""),
         f"auto-routed / routable: {s['routed']}/{s['routable']} = {s['route']:.3f}",
         f"exceptions (records): {s['exceptions']}",
         f"noise handled (ignored or queued, never forwarded): {s['noise_ok']}/{s['noise']}",
@@ -92,7 +105,9 @@ def table(s: Mapping[str, Any], *, verbose: bool = False) -> str:
         c = s["per_indicator"][ind]
         rec = c["hit"] / c["expected"] if c["expected"] else 1.0
         pre = c["hit"] / c["raised"] if c["raised"] else 1.0
-        lines.append(f"{ind:<24}{c['expected']:>9}{c['raised']:>8}{c['hit']:>6}{rec:>8.3f}{pre:>11.3f}")
+        lines.append(
+            f"{ind:<24}{c['expected']:>9}{c['raised']:>8}{c['hit']:>6}{rec:>8.3f}{pre:>11.3f}"
+        )
     if verbose and s["missed_route"]:
         lines += ["", "routable records not routed:", *("  " + m for m in s["missed_route"][:40])]
     lines += [

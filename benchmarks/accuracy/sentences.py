@@ -202,6 +202,7 @@ def fill(template: str, first: str, girl: bool) -> str:
     text = template.format(n=first, **pron)
     return text[0].upper() + text[1:]
 
+
 # Indicators a sentence may also fairly raise (a disclosure of being hit is an injury too).
 ALSO: dict[str, set[str]] = {
     "{n} told me that {his} stepdad hit {him} with a belt.": {"injury"},

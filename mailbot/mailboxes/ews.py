@@ -11,20 +11,24 @@ Processed / Exceptions under the mailbox's top of information store (created if 
 
 from __future__ import annotations
 
+import functools
 import logging
+import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mailbot.auth import read_secret_file
 from mailbot.errors import MailboxError
 from mailbot.mailboxes.base import CursorStore, Incoming
+from mailbot.mailboxes.retry import BackoffPolicy
 from outbound.ews import EwsSettings, make_account
 
 log = logging.getLogger(__name__)
 
 _BATCH = 25
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,7 +62,9 @@ class EwsMailbox:
         poll_interval: float = 30.0,
         max_wait: float = 60.0,
         account_factory: Callable[[EwsSettings], Any] = make_account,
+        backoff: BackoffPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float] = random.random,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if password_file:
@@ -83,7 +89,10 @@ class EwsMailbox:
         self._targets = {"processed": processed_folder, "exception": exceptions_folder}
         self._factory = account_factory
         self._poll_interval = poll_interval
+        self._policy = backoff or BackoffPolicy(base=1.0, cap=max_wait, attempts=5)
+        self._max_wait = max_wait
         self._sleep = sleep
+        self._rand = rand
         self._monotonic = monotonic
         self._account: Any = None
         self._folder: Any = None
@@ -105,6 +114,28 @@ class EwsMailbox:
             self._account = self._factory(self._settings)
             self._folder = getattr(self._account, self._folder_name)
         return self._folder
+
+    def _retrying(self, operation: Callable[[], T]) -> T:
+        """Run ``operation``; when Exchange is busy wait its back-off hint, when the connection
+        fails wait the back-off policy, then try again (``attempts`` in all)."""
+        from exchangelib.errors import ErrorServerBusy, TransportError
+
+        for attempt in range(1, self._policy.attempts + 1):
+            try:
+                return operation()
+            except ErrorServerBusy as exc:
+                if attempt == self._policy.attempts:
+                    raise
+                hint = exc.back_off if exc.back_off else self._policy.delay(attempt, self._rand())
+                log.info("mailbox %s: Exchange is busy; waiting %.1fs", self.name, hint)
+                self._sleep(min(hint, self._max_wait))
+            except (TransportError, ConnectionError) as exc:
+                if attempt == self._policy.attempts:
+                    raise
+                log.warning("mailbox %s: %s; reconnecting", self.name, type(exc).__name__)
+                self._drop()
+                self._sleep(self._policy.delay(attempt, self._rand()))
+        raise AssertionError("unreachable")
 
     # -- listing ---------------------------------------------------------------------------
 
@@ -152,12 +183,12 @@ class EwsMailbox:
         """New messages of the folder, oldest first, as raw MIME."""
         try:
             if not self._queue:
-                self._sync_round()
+                self._retrying(self._sync_round)
             count = 0
             while self._queue and (limit is None or count < limit):
                 room = _BATCH if limit is None else min(_BATCH, limit - count)
                 batch = self._queue[:room]
-                fetched = list(self._account.fetch(ids=batch, only_fields=["mime_content"]))
+                fetched = self._retrying(functools.partial(self._get_mime, batch))
                 del self._queue[: len(batch)]
                 for (item_id, _), item in zip(batch, fetched, strict=True):
                     if isinstance(item, Exception) or not item.mime_content:
@@ -170,6 +201,10 @@ class EwsMailbox:
         except Exception as exc:  # exchangelib's errors share no base with requests' errors
             self._drop()
             raise self._fail("fetch failed", exc) from exc
+
+    def _get_mime(self, batch: list[tuple[str, str]]) -> list[Any]:
+        self._source()
+        return list(self._account.fetch(ids=batch, only_fields=["mime_content"]))
 
     # -- acknowledging ---------------------------------------------------------------------
 
@@ -193,12 +228,15 @@ class EwsMailbox:
         """Move the message into Processed / Exceptions; a message already gone counts as moved."""
         from exchangelib.errors import ErrorItemNotFound
 
-        try:
+        def move() -> None:
             self._source()
             target = self._target(outcome)
             (result,) = self._account.bulk_move(ids=[(position, None)], to_folder=target)
             if isinstance(result, Exception) and not isinstance(result, ErrorItemNotFound):
                 raise result
+
+        try:
+            self._retrying(move)
         except Exception as exc:
             raise self._fail("cannot move a message", exc) from exc
         self._forget(position)
@@ -211,7 +249,7 @@ class EwsMailbox:
             if self._queue:
                 return True
             try:
-                if self._sync_round():
+                if self._retrying(self._sync_round):
                     return True
             except Exception as exc:
                 self._drop()

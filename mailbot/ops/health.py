@@ -122,7 +122,9 @@ def check_outbox(session: Session, settings: Settings, now: datetime) -> OutboxC
     is_retrying = (OutboxRow.status == "pending") & OutboxRow.last_error.is_not(None)
     retrying = session.scalar(select(func.count()).where(is_retrying)) or 0
     # A failed row's not_before is the time of its last attempt: near enough to when it failed.
-    is_recent_failure = (OutboxRow.status == "failed") & (OutboxRow.not_before >= now - FAILURE_WINDOW)
+    is_recent_failure = (OutboxRow.status == "failed") & (
+        OutboxRow.not_before >= now - FAILURE_WINDOW
+    )
     failed_recently = session.scalar(select(func.count()).where(is_recent_failure)) or 0
     failed_total = session.scalar(select(func.count()).where(OutboxRow.status == "failed")) or 0
     failing = retrying + failed_recently >= ops.outbox_failing_count
@@ -145,9 +147,7 @@ def check_outbox(session: Session, settings: Settings, now: datetime) -> OutboxC
 def exceptions_waiting(session: Session) -> tuple[int, datetime | None]:
     """How many items wait on the exceptions queue, and since when the oldest."""
     row = session.execute(
-        select(func.count(), func.min(ExceptionRow.created_at)).where(
-            ExceptionRow.status == "open"
-        )
+        select(func.count(), func.min(ExceptionRow.created_at)).where(ExceptionRow.status == "open")
     ).one()
     return int(row[0] or 0), row[1]
 

@@ -11,8 +11,8 @@ data: outcomes, email kinds and mailbox names only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import ContextManager
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -90,7 +90,9 @@ def observe_fetch(mailbox: str, ok: bool, at: datetime) -> None:
 class StoreCollector(Collector):
     """Gauges computed from the database at each scrape (the same for every worker)."""
 
-    def __init__(self, sessions: Callable[[], ContextManager[Session]], clock: Clock) -> None:
+    def __init__(
+        self, sessions: Callable[[], AbstractContextManager[Session]], clock: Clock
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
 

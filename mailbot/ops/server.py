@@ -75,7 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
     endpoints: Endpoints
     server_version = "mailbot"
 
-    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+    def do_GET(self) -> None:
         answer = self.endpoints.answer(self.path.split("?", 1)[0])
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
@@ -84,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(answer.body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("health server: " + format, *args)
 
 

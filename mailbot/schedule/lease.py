@@ -20,7 +20,7 @@ def acquire(session: Session, name: str, holder: str, now: datetime, ttl: timede
     stmt = (
         update(LeaseRow)
         .where(LeaseRow.name == name)
-        .where((LeaseRow.holder == holder) | (LeaseRow.expires_at < now))
+        .where((LeaseRow.holder == holder) | (LeaseRow.expires_at <= now))
         .values(holder=holder, expires_at=now + ttl)
         .execution_options(synchronize_session=False)
     )

@@ -45,6 +45,7 @@ def make_env() -> Environment:
     )
     env.filters["day"] = _date
     env.filters["when"] = lambda v: _date(v, "%d %b %Y %H:%M")
+    env.filters["sentence"] = lambda v: (v[:1].upper() + v[1:]) if v else ""
     env.filters["iso"] = lambda v: v.isoformat() if v else ""
     return env
 

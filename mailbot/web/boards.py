@@ -96,12 +96,12 @@ def _visits(
         )
     )
     have = {(v.plan_id, v.due_date) for v in scheduled}
-    entries = [
+    entries: list[tuple[str, PlanRow | None, date, str, int | None]] = [
         (v.child_id, plans.get(v.plan_id), v.due_date, v.reference, v.record_id) for v in scheduled
     ]
-    for plan in plans.values():
-        if plan.next_visit_due and (plan.id, plan.next_visit_due) not in have:
-            entries.append((plan.child_id, plan, plan.next_visit_due, "", None))
+    for p in plans.values():
+        if p.next_visit_due and (p.id, p.next_visit_due) not in have:
+            entries.append((p.child_id, p, p.next_visit_due, "", None))
     for child_id, plan, when, reference, record_id in entries:
         child = kids[child_id]
         item = DueVisit(
@@ -154,6 +154,11 @@ def show_value(key: str, value: Any) -> str:
         return "Yes" if value else "No"
     if key == "method":
         return METHODS.get(str(value), str(value))
+    if key.endswith("date") or key == "dob":
+        try:
+            return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        except ValueError:
+            return str(value)
     return str(value)
 
 

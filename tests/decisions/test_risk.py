@@ -87,6 +87,9 @@ TRAPS = [
     "He was seen alone in his bedroom.",
     "No change in circumstances since the last visit.",
     "Everyone in the family is well.",
+    "She said nobody has hurt her.",
+    "Her friend's brother was arrested.",
+    "When he was younger he was on a child protection plan for neglect.",
 ]
 
 
@@ -223,3 +226,13 @@ def test_a_practice_lead_can_add_a_phrase() -> None:
     assert [f.indicator for f in sentence_flags("He has been seen with a machete.", after)] == [
         "exploitation"
     ]
+
+
+def test_form_lines_naming_the_visitor_are_not_narrative(rules: RiskRules) -> None:
+    record = VisitRecord(
+        text="Organisation: Domestic Abuse Service\nRole: IDVA\nMum said her partner hit her again.",
+        fields=(("Organisation", "Domestic Abuse Service"), ("Role", "IDVA")),
+    )
+    raised = flags(record, rules)
+    assert raised and {f.evidence for f in raised} == {"Mum said her partner hit her again."}
+    assert "domestic_abuse" in {f.indicator for f in raised}

@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 S = "http://schemas.xmlsoap.org/soap/envelope/"
 M = "http://schemas.microsoft.com/exchange/services/2006/messages"
 T = "http://schemas.microsoft.com/exchange/services/2006/types"
+E = "http://schemas.microsoft.com/exchange/services/2006/errors"
 DISTINGUISHED = {"root": "Top of Information Store", "msgfolderroot": "Top of Information Store",
                  "inbox": "Inbox", "sentitems": "Sent Items"}
 
@@ -138,10 +139,17 @@ class _Handler(BaseHTTPRequestHandler):
             busy = state.busy > 0
             if busy:
                 state.busy -= 1
-        if busy:
-            messages = _error(op, "ErrorServerBusy", "The server cannot service this request right now.",
-                              '<m:MessageXml><t:Value Name="BackOffMilliseconds">10</t:Value></m:MessageXml>')
-            self._respond(op, messages)
+        if busy:  # Exchange throttles with a SOAP fault (HTTP 500) carrying a back-off hint
+            fault = (f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{S}"><s:Body><s:Fault>'
+                     '<faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">'
+                     "a:ErrorServerBusy</faultcode><faultstring xml:lang=\"en-US\">The server cannot "
+                     "service this request right now. Try again later.</faultstring><detail>"
+                     f'<e:ResponseCode xmlns:e="{E}">ErrorServerBusy</e:ResponseCode>'
+                     f'<e:Message xmlns:e="{E}">The server cannot service this request right now. '
+                     f'Try again later.</e:Message><t:MessageXml xmlns:t="{T}">'
+                     '<t:Value Name="BackOffMilliseconds">50</t:Value></t:MessageXml></detail>'
+                     "</s:Fault></s:Body></s:Envelope>")
+            self._send(500, fault.encode(), {"Content-Type": "text/xml; charset=utf-8"})
             return
         handler = getattr(self, f"_op_{op}", None)
         if handler is None:

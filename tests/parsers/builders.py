@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -22,6 +23,18 @@ OPTIONS = parsers.ReadOptions(label_synonyms=LABELS, isolate_heavy_readers=False
 ISOLATED = parsers.ReadOptions(label_synonyms=LABELS, isolate_heavy_readers=True)
 VERA = os.path.join(os.path.dirname(reportlab.__file__), "fonts", "Vera.ttf")
 
+RECORD_BODY = """Child's name: Amy Smith
+DOB: 03/04/2015
+Eclipse ID: E1234567
+Date of visit: 3rd April 2026
+Was the child seen? Yes
+Seen alone? No
+Any concerns? No
+Observations: Amy was happy and showed me her reading book.
+
+Kind regards
+Jo Bloggs
+School Nurse"""
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -232,7 +245,9 @@ def tnef_bytes(body: str, attachments: Sequence[tuple[str, bytes]]) -> bytes:
 
     def attribute(level: int, kind: int, name: int, data: bytes) -> bytes:
         checksum = sum(data) & 0xFFFF
-        return struct.pack("<BHHI", level, name, kind, len(data)) + data + struct.pack("<H", checksum)
+        return (
+            struct.pack("<BHHI", level, name, kind, len(data)) + data + struct.pack("<H", checksum)
+        )
 
     out = struct.pack("<IH", 0x223E9F78, 0x1234)
     out += attribute(1, 0x0008, 0x9006, struct.pack("<I", 0x00010000))
@@ -242,6 +257,16 @@ def tnef_bytes(body: str, attachments: Sequence[tuple[str, bytes]]) -> bytes:
         out += attribute(2, 0x0001, 0x8010, name.encode("cp1252") + b"\x00")
         out += attribute(2, 0x0006, 0x800F, data)
     return out
+
+
+@dataclass
+class _Entry:
+    name: str
+    kind: int  # 5 root, 1 storage, 2 stream
+    parent: int = -1
+    data: bytes = b""
+    children: list[int] = field(default_factory=list)
+    start: int = 0xFFFFFFFE
 
 
 def msg_bytes(
@@ -260,74 +285,58 @@ def msg_bytes(
     def utf16(text: str) -> bytes:
         return text.encode("utf-16-le")
 
-    streams: list[tuple[str, bytes, str | None]] = [
-        ("__substg1.0_0037001F", utf16(subject), None),
-        ("__substg1.0_1000001F", utf16(body), None),
-        ("__substg1.0_0C1F001F", utf16(sender), None),
-        ("__properties_version1.0", b"\x00" * 32, None),
+    sector, end, free = 512, 0xFFFFFFFE, 0xFFFFFFFF
+    entries = [_Entry("Root Entry", 5)]
+    streams = [
+        ("__substg1.0_0037001F", utf16(subject), 0),
+        ("__substg1.0_1000001F", utf16(body), 0),
+        ("__substg1.0_0C1F001F", utf16(sender), 0),
+        ("__properties_version1.0", b"\x00" * 32, 0),
     ]
-    storages: list[str] = []
     for index, (name, data) in enumerate(attachments):
-        storage = f"__attach_version1.0_#{index:08X}"
-        storages.append(storage)
+        entries.append(_Entry(f"__attach_version1.0_#{index:08X}", 1, parent=0))
+        storage = len(entries) - 1
         streams.append(("__substg1.0_3707001F", utf16(name), storage))
         streams.append(("__substg1.0_37010102", data, storage))
-    sector = 512
-    # layout: sector 0 = FAT, sectors 1.. = directory, then stream data
-    entries: list[dict[str, object]] = [{"name": "Root Entry", "type": 5, "children": []}]
-    for storage in storages:
-        entries.append({"name": storage, "type": 1, "children": [], "parent": 0})
-    for name, data, storage in streams:
-        parent = 0 if storage is None else 1 + storages.index(storage)
-        entries.append({"name": name, "type": 2, "data": data.ljust(4096, b"\x00"), "parent": parent})
+    for name, data, parent in streams:
+        entries.append(_Entry(name, 2, parent=parent, data=data.ljust(4096, b"\x00")))
     for position, entry in enumerate(entries[1:], start=1):
-        parent_entry = entries[int(entry["parent"])]  # type: ignore[call-overload]
-        parent_entry["children"].append(position)  # type: ignore[attr-defined]
+        entries[entry.parent].children.append(position)
     dir_sectors = (len(entries) * 128 + sector - 1) // sector
-    next_free = 1 + dir_sectors
-    chains: list[int] = []
+    fat = [0xFFFFFFFD] + [(2 + i if i < dir_sectors - 1 else end) for i in range(dir_sectors)]
     data_area = b""
     for entry in entries:
-        data = entry.get("data")
-        if isinstance(data, bytes) and data:
-            count = (len(data) + sector - 1) // sector
-            entry["start"] = next_free
-            chains.append(count)
-            data_area += data.ljust(count * sector, b"\x00")
-            next_free += count
-        else:
-            entry["start"] = 0xFFFFFFFE
-    fat = [0xFFFFFFFD] + [(2 + i if i < dir_sectors - 1 else 0xFFFFFFFE) for i in range(dir_sectors)]
-    position = 1 + dir_sectors
-    for count in chains:
-        fat += [position + i + 1 if i < count - 1 else 0xFFFFFFFE for i in range(count)]
-        position += count
+        if entry.data:
+            count = (len(entry.data) + sector - 1) // sector
+            entry.start = len(fat)
+            fat += [len(fat) + i + 1 if i < count - 1 else end for i in range(count)]
+            data_area += entry.data.ljust(count * sector, b"\x00")
     assert len(fat) <= sector // 4
-    fat += [0xFFFFFFFF] * (sector // 4 - len(fat))
+    fat += [free] * (sector // 4 - len(fat))
     directory = b""
-    for entry in entries:
-        name = str(entry["name"])
-        encoded = utf16(name) + b"\x00\x00"
-        children = list(entry.get("children", []))  # type: ignore[call-overload]
-        # children chained through right siblings; the first child hangs off the parent
-        child = children[0] if children else 0xFFFFFFFF
-        siblings = entries[int(entry.get("parent", 0))].get("children", []) if "parent" in entry else []  # type: ignore[call-overload]
-        mine = siblings.index(entries.index(entry)) if siblings else -1
-        right = siblings[mine + 1] if 0 <= mine < len(siblings) - 1 else 0xFFFFFFFF
-        data = entry.get("data", b"")
+    for position, entry in enumerate(entries):
+        encoded = utf16(entry.name) + b"\x00\x00"
+        siblings = entries[entry.parent].children if entry.parent >= 0 else []
+        mine = siblings.index(position) if siblings else -1
+        right = siblings[mine + 1] if 0 <= mine < len(siblings) - 1 else free
+        child = entry.children[0] if entry.children else free
         directory += (
             encoded.ljust(64, b"\x00")
-            + struct.pack("<HBB", len(encoded), int(entry["type"]), 1)  # type: ignore[call-overload]
-            + struct.pack("<III", 0xFFFFFFFF, right, child)
-            + b"\x00" * 16 + b"\x00" * 4 + b"\x00" * 16
-            + struct.pack("<IQ", int(entry["start"]), len(data) if isinstance(data, bytes) else 0)  # type: ignore[call-overload]
+            + struct.pack("<HBB", len(encoded), entry.kind, 1)
+            + struct.pack("<III", free, right, child)
+            + b"\x00" * 36
+            + struct.pack("<IQ", entry.start, len(entry.data))
         )
     directory = directory.ljust(dir_sectors * sector, b"\x00")
     header = (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
         + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
-        + struct.pack("<IIIIIIII", 0, 1, 1, 0, 0, 0xFFFFFFFE, 0, 0xFFFFFFFE)
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 0x1000, end, 0, end, 0)
+        + struct.pack("<109I", *([0] + [free] * 108))
     )  # fmt: skip
-    header = header[:0x44] + struct.pack("<I", 0xFFFFFFFE) + struct.pack("<I", 0)
-    header += struct.pack("<109I", *([0] + [0xFFFFFFFF] * 108))
-    return header.ljust(sector, b"\x00") + struct.pack(f"<{sector // 4}I", *fat) + directory + data_area
+    return (
+        header.ljust(sector, b"\x00")
+        + struct.pack(f"<{sector // 4}I", *fat)
+        + directory
+        + data_area
+    )

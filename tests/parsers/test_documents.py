@@ -23,7 +23,12 @@ from .builders import (
 )
 
 
-def _with(name: str, data: bytes, ctype: str = "application/octet-stream", body: str = "Please see attached.") -> bytes:
+def _with(
+    name: str,
+    data: bytes,
+    ctype: str = "application/octet-stream",
+    body: str = "Please see attached.",
+) -> bytes:
     return email_bytes(body, attachments=[(name, ctype, data)])
 
 
@@ -58,10 +63,18 @@ def test_docx_nested_and_merged_tables_and_content_controls() -> None:
     merged = outer.cell(0, 1).merge(outer.cell(1, 1))
     merged.text = ""
     inner = merged.add_table(rows=3, cols=3)
-    for r, row in enumerate((("Name", "DOB", "Eclipse ID"), ("Amy Smith", "3/4/15", "E1234567"), ("Ben Smith", "5/6/17", "E7654321"))):
+    for r, row in enumerate(
+        (
+            ("Name", "DOB", "Eclipse ID"),
+            ("Amy Smith", "3/4/15", "E1234567"),
+            ("Ben Smith", "5/6/17", "E7654321"),
+        )
+    ):
         for c, value in enumerate(row):
             inner.cell(r, c).text = value
-    document.element.body.append(parse_xml(CONTENT_CONTROL.format(alias="Visit date", value="03.04.2026")))
+    document.element.body.append(
+        parse_xml(CONTENT_CONTROL.format(alias="Visit date", value="03.04.2026"))
+    )
     reading = read(_with("siblings.docx", docx_bytes(document)))
     record = reading.record
     assert [(c.full_name, c.dob, c.child_id) for c in record.children] == [
@@ -99,7 +112,11 @@ def test_typed_pdf_two_column_labels_pair_with_their_values() -> None:
     assert [(c.full_name, c.dob, c.child_id) for c in record.children] == [
         ("Amy Smith", date(2015, 4, 3), "E1234567")
     ]
-    assert (record.visit_date, record.child_seen, record.seen_alone) == (date(2026, 4, 3), True, False)
+    assert (record.visit_date, record.child_seen, record.seen_alone) == (
+        date(2026, 4, 3),
+        True,
+        False,
+    )
     assert record.method == "virtual"
     assert record.observations == "Amy was tired but chatty."
 
@@ -129,7 +146,9 @@ def test_corrupt_pdf_is_a_corrupt_problem() -> None:
     pdf = typed_pdf([("Child's name:", "Amy Smith")])
     broken = pdf[:200] + b"\x00garbage" * 20
     reading = read(_with("visit.pdf", broken, "application/pdf"))
-    assert [(p.kind, p.part) for p in reading.problems] == [(ProblemKind.CORRUPT, "attachment 'visit.pdf'")]
+    assert [(p.kind, p.part) for p in reading.problems] == [
+        (ProblemKind.CORRUPT, "attachment 'visit.pdf'")
+    ]
 
 
 def test_password_protected_pdf() -> None:
@@ -138,7 +157,9 @@ def test_password_protected_pdf() -> None:
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, encrypt=pdfencrypt.StandardEncryption("userpw", "ownerpw", strength=128))
+    pdf = canvas.Canvas(
+        buffer, encrypt=pdfencrypt.StandardEncryption("userpw", "ownerpw", strength=128)
+    )
     pdf.drawString(60, 700, "Child's name: Amy Smith")
     pdf.save()
     reading = read(_with("visit.pdf", buffer.getvalue(), "application/pdf"))
@@ -151,7 +172,13 @@ def test_password_protected_docx() -> None:
 
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(visit_docx())).encrypt("secret", out)
-    reading = read(_with("visit.docx", out.getvalue(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    reading = read(
+        _with(
+            "visit.docx",
+            out.getvalue(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    )
     assert [p.kind for p in reading.problems] == [ProblemKind.ENCRYPTED]
     assert reading.message.attachments[0].kind == "encrypted"
     assert "without a password" in reading.problems[0].detail
@@ -209,7 +236,10 @@ def test_rtf_odt_and_xlsx_are_read() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     record = read(_with("visit.xlsx", buffer.getvalue())).record
-    assert ([c.full_name for c in record.children], record.visit_date) == (["Amy Smith"], date(2026, 4, 3))
+    assert ([c.full_name for c in record.children], record.visit_date) == (
+        ["Amy Smith"],
+        date(2026, 4, 3),
+    )
 
 
 def test_checkbox_lines_in_docx_read_both_answers() -> None:
@@ -221,12 +251,16 @@ def test_checkbox_lines_in_docx_read_both_answers() -> None:
     assert (record.attending_school, record.risk_changed) == (False, True)
 
 
-@pytest.mark.parametrize("tool_missing", [True])
-def test_legacy_doc_without_tools_is_unsupported(monkeypatch: pytest.MonkeyPatch, tool_missing: bool) -> None:
-    import parsers.legacy
+def test_legacy_doc_without_tools_is_unsupported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
 
-    monkeypatch.setattr(parsers.legacy.shutil, "which", lambda name: None)
-    fake_doc = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "WordDocument".encode("utf-16-le") + b"\x00" * 2000
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    fake_doc = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 100
+        + "WordDocument".encode("utf-16-le")
+        + b"\x00" * 2000
+    )
     reading = read(_with("old.doc", fake_doc))
     assert reading.message.attachments[0].kind == "doc"
     assert [p.kind for p in reading.problems] == [ProblemKind.UNSUPPORTED]

@@ -34,7 +34,9 @@ def test_message_over_the_size_limit_is_not_read_but_named() -> None:
 
 
 def test_attachment_over_the_size_limit_is_listed_not_read() -> None:
-    raw = email_bytes("see attached", attachments=[("visit.docx", "application/octet-stream", visit_docx())])
+    raw = email_bytes(
+        "see attached", attachments=[("visit.docx", "application/octet-stream", visit_docx())]
+    )
     reading = read(raw, _limited(max_attachment_bytes=5_000))
     assert _kinds(reading) == [ProblemKind.TOO_LARGE]
     assert "visit.docx" in reading.problems[0].part
@@ -87,7 +89,9 @@ def test_xml_entities_in_a_docx_are_refused() -> None:
             if item.filename == "word/document.xml":
                 data = laughs + data.split(b"?>", 1)[1]
             target.writestr(item.filename, data)
-    reading = read(email_bytes("x", attachments=[("v.docx", "application/octet-stream", buffer.getvalue())]))
+    reading = read(
+        email_bytes("x", attachments=[("v.docx", "application/octet-stream", buffer.getvalue())])
+    )
     assert _kinds(reading) == [ProblemKind.CORRUPT]
     assert "entities" in reading.problems[0].detail
 
@@ -98,7 +102,7 @@ def _slow_pdf() -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)
     pdf.setFont("Helvetica", 2)
-    for i in range(12_000):
+    for i in range(20_000):
         pdf.drawString((i * 7) % 590, (i * 3) % 840, "x y")
     pdf.save()
     return buffer.getvalue()
@@ -106,12 +110,19 @@ def _slow_pdf() -> bytes:
 
 @pytest.mark.slow
 def test_pathological_pdf_is_stopped_at_the_time_limit() -> None:
-    warm = email_bytes("x", attachments=[("a.pdf", "application/pdf", typed_pdf(["Child's name: A B"]))])
+    warm = email_bytes(
+        "x", attachments=[("a.pdf", "application/pdf", typed_pdf(["Child's name: A B"]))]
+    )
     options = replace(ISOLATED, limits=Limits(reader_seconds=0.3))
     read(warm, options)  # start the worker, so the limit below is the reader's own
-    reading = read(email_bytes("x", attachments=[("slow.pdf", "application/pdf", _slow_pdf())]), options)
+    reading = read(
+        email_bytes("x", attachments=[("slow.pdf", "application/pdf", _slow_pdf())]), options
+    )
     assert _kinds(reading) == [ProblemKind.TIMEOUT]
-    assert "longer than 0 seconds" in reading.problems[0].detail or "stopped" in reading.problems[0].detail
+    assert (
+        "longer than 0 seconds" in reading.problems[0].detail
+        or "stopped" in reading.problems[0].detail
+    )
     # the next record is read by a fresh worker
     assert read(warm, options).record.children[0].full_name == "A B"
 

@@ -19,7 +19,9 @@ Observations: Amy was happy and showed me her reading book."""
 
 
 def test_plain_body_record_is_read_with_its_fields() -> None:
-    reading = read(email_bytes(RECORD + "\n\nKind regards\nJo Bloggs\nSchool Nurse\nTel: 01234 567890"))
+    reading = read(
+        email_bytes(RECORD + "\n\nKind regards\nJo Bloggs\nSchool Nurse\nTel: 01234 567890")
+    )
     record = reading.record
     assert [(c.full_name, c.dob, c.child_id) for c in record.children] == [
         ("Amy Smith", date(2015, 4, 3), "E1234567")
@@ -58,7 +60,9 @@ def test_html_only_body_with_a_table_form() -> None:
     <tr><td>Seen alone?</td><td>Yes</td></tr></table>
     <script>alert('x')</script><img src="https://tracker.example/p.gif"></body></html>"""
     reading = read(email_bytes(None, html=html))
-    assert [(c.full_name, c.dob) for c in reading.record.children] == [("Ben O'Neill", date(2017, 6, 5))]
+    assert [(c.full_name, c.dob) for c in reading.record.children] == [
+        ("Ben O'Neill", date(2017, 6, 5))
+    ]
     assert reading.record.seen_alone is True
     assert "alert" not in reading.message.body
     assert "text/html" in reading.message.content_types
@@ -147,7 +151,9 @@ def test_attached_message_is_followed_to_the_record() -> None:
     assert "message/rfc822" in reading.message.content_types
     assert reading.message.inner[0].message_id == "inner@school.example"
     assert [c.child_id for c in reading.record.children] == ["E1234567"]
-    eml_as_file = email_bytes("See attached", attachments=[("rec.eml", "application/octet-stream", inner)])
+    eml_as_file = email_bytes(
+        "See attached", attachments=[("rec.eml", "application/octet-stream", inner)]
+    )
     assert [c.child_id for c in read(eml_as_file).record.children] == ["E1234567"]
 
 
@@ -202,12 +208,18 @@ def test_uuencoded_attachment_in_a_text_body() -> None:
 
 
 def test_attachment_names_are_display_only() -> None:
-    raw = email_bytes("x", attachments=[("../../etc/passwd", "text/plain", b"Child's name: Amy Smith")])
+    raw = email_bytes(
+        "x", attachments=[("../../etc/passwd", "text/plain", b"Child's name: Amy Smith")]
+    )
     assert read(raw).message.attachments[0].filename == "passwd"
 
 
 def test_out_of_office_and_bounce_are_read_without_a_record() -> None:
-    ooo = read(email_bytes("I am out of the office until Monday 6 April.", subject="Automatic reply: Visit due"))
+    ooo = read(
+        email_bytes(
+            "I am out of the office until Monday 6 April.", subject="Automatic reply: Visit due"
+        )
+    )
     assert ooo.record.children == ()
     assert ooo.message.subject.startswith("Automatic reply")
     bounce = (

@@ -39,11 +39,18 @@ def test_attached_outlook_msg_item_is_followed() -> None:
         "jo.bloggs@school.example",
         [("visit.docx", visit_docx(name="Ben Jones", dob="05/06/2017", child_id="E7654321"))],
     )
-    reading = read(email_bytes("Forwarding the record.", attachments=[("record.msg", "application/vnd.ms-outlook", msg)]))
+    reading = read(
+        email_bytes(
+            "Forwarding the record.",
+            attachments=[("record.msg", "application/vnd.ms-outlook", msg)],
+        )
+    )
     inner = reading.message.inner[0]
     assert (inner.subject, inner.sender) == ("Visit record", "jo.bloggs@school.example")
     assert [a.kind for a in inner.attachments] == ["docx"]
-    assert {(c.full_name, c.child_id) for c in reading.record.children} >= {("Ben Jones", "E7654321")}
+    assert {(c.full_name, c.child_id) for c in reading.record.children} >= {
+        ("Ben Jones", "E7654321")
+    }
     assert reading.record.visit_date == date(2026, 4, 2)
 
 
@@ -58,12 +65,22 @@ def test_damaged_msg_is_corrupt() -> None:
 @pytest.mark.parametrize(
     ("subject", "body", "headers"),
     [
-        ("Visit record", "You've received a secure message from Jo Bloggs.\nClick here to read it: https://switch.egress.com/ui/x", ()),
-        ("[SECURE] Visit record", "Jo Bloggs has sent you a protected message.\nRead the message", ()),
+        (
+            "Visit record",
+            "You've received a secure message from Jo Bloggs.\nClick here to read it: https://switch.egress.com/ui/x",
+            (),
+        ),
+        (
+            "[SECURE] Visit record",
+            "Jo Bloggs has sent you a protected message.\nRead the message",
+            (),
+        ),
         ("Visit record", "Please find attached.", (("X-Egress-Id", "abc"),)),
     ],
 )
-def test_secure_mail_notifications(subject: str, body: str, headers: tuple[tuple[str, str], ...]) -> None:
+def test_secure_mail_notifications(
+    subject: str, body: str, headers: tuple[tuple[str, str], ...]
+) -> None:
     reading = read(email_bytes(body, subject=subject, headers=headers))
     problems = [p for p in reading.problems if p.kind is ProblemKind.SECURE_MAIL]
     assert len(problems) == 1
@@ -72,7 +89,11 @@ def test_secure_mail_notifications(subject: str, body: str, headers: tuple[tuple
 
 def test_purview_rpmsg_is_secure_mail() -> None:
     rpmsg = b"\x76\xe8\x04\x60\xc4\x11\xe3\x86" + b"\x00" * 500
-    reading = read(email_bytes("", attachments=[("message.rpmsg", "application/x-microsoft-rpmsg-message", rpmsg)]))
+    reading = read(
+        email_bytes(
+            "", attachments=[("message.rpmsg", "application/x-microsoft-rpmsg-message", rpmsg)]
+        )
+    )
     kinds = [p.kind for p in reading.problems]
     assert ProblemKind.SECURE_MAIL in kinds
     assert ProblemKind.NO_RECORD not in kinds
@@ -106,7 +127,11 @@ SCAN_LINES = [
 
 @needs_tesseract
 def test_scanned_png_is_read_by_ocr_with_its_confidence() -> None:
-    reading = read(email_bytes("scan attached", attachments=[("scan.png", "image/png", text_image(SCAN_LINES))]))
+    reading = read(
+        email_bytes(
+            "scan attached", attachments=[("scan.png", "image/png", text_image(SCAN_LINES))]
+        )
+    )
     record = reading.record
     assert [(c.full_name, c.dob, c.child_id, c.source) for c in record.children] == [
         ("Amy Smith", date(2015, 4, 3), "E1234567", "ocr")

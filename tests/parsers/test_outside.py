@@ -91,7 +91,9 @@ def test_mail_parser_corpus_reads_without_a_crash() -> None:
 _SEEDS = [
     email_bytes("Child's name: Amy Smith\nDOB: 3/4/15\nSeen alone? ☒ Yes ☐ No"),
     email_bytes("see attached", attachments=[("v.docx", "application/octet-stream", visit_docx())]),
-    email_bytes("see attached", attachments=[("v.pdf", "application/pdf", typed_pdf(["Child's name: A B"]))]),
+    email_bytes(
+        "see attached", attachments=[("v.pdf", "application/pdf", typed_pdf(["Child's name: A B"]))]
+    ),
 ]
 
 
@@ -116,3 +118,31 @@ def test_read_never_raises_on_any_bytes(raw: bytes) -> None:
     reading = parsers.read(raw, OPTIONS)
     assert isinstance(reading, parsers.Reading)
     assert not _crashed(reading), reading.problems
+
+
+_DOCUMENTS = [
+    ("docx", visit_docx()),
+    ("pdf", typed_pdf([("Child's name:", "Amy Smith"), ("DOB:", "3/4/15")])),
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, len(_DOCUMENTS) - 1),
+    st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=6),
+)
+def test_document_readers_never_raise_on_damaged_files(
+    which: int, flips: list[tuple[int, int]]
+) -> None:
+    from parsers.documents import read_attachment
+    from parsers.sniff import sniff
+
+    kind, data = _DOCUMENTS[which]
+    damaged = bytearray(data)
+    for position, value in flips:
+        damaged[position % len(damaged)] = value
+    attachment = parsers.Attachment(
+        "f", "application/octet-stream", sniff(bytes(damaged)), bytes(damaged)
+    )
+    doc, _ = read_attachment(attachment, OPTIONS)
+    assert all(p.part == "attachment 'f'" for p in doc.problems), kind
