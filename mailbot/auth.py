@@ -7,6 +7,7 @@ is held privately, never logged and never shown in ``repr``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -93,14 +94,25 @@ class MsalTokenProvider:
         kwargs: dict[str, Any] = {
             "client_credential": self.__secret,
             "token_cache": msal.TokenCache(),
-            "verify": self._verify,
-            "timeout": self._timeout,
+            "http_client": self._http_client(),
         }
         if self._oidc_authority:
             kwargs["oidc_authority"] = self._oidc_authority
         else:
             kwargs["authority"] = f"{self._authority_host}/{self._tenant_id}"
         return factory(self._client_id, **kwargs)
+
+    def _http_client(self) -> Any:
+        """requests for msal, with our verify and timeout on every request: a session-wide
+        ``verify`` would lose to REQUESTS_CA_BUNDLE, which many machines set."""
+        import requests
+
+        session = requests.Session()
+        session.mount("https://", requests.adapters.HTTPAdapter(max_retries=1))
+        session.request = functools.partial(  # type: ignore[method-assign]
+            session.request, timeout=self._timeout, verify=self._verify
+        )
+        return session
 
     def __call__(self, force_refresh: bool = False) -> str:
         with self._lock:

@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(verbose: int) -> None:
+    logging.getLogger("mailparser").setLevel(logging.ERROR)  # it warns of every odd part
     level = logging.WARNING - 10 * verbose
     logging.basicConfig(
         level=max(level, logging.DEBUG),

@@ -240,10 +240,14 @@ def _uudecode_into(text: str, walk: _Walk) -> str:
 
 
 def _body(walk: _Walk) -> str:
-    plain = "\n\n".join(p for p in walk.plain if p.strip())
-    if plain.strip():
-        return plain.strip()
-    return "\n\n".join(html_to_text(h) for h in walk.html).strip()
+    plain = "\n\n".join(p for p in walk.plain if p.strip()).strip()
+    if plain and not walk.html:
+        return plain
+    html = "\n\n".join(html_to_text(h) for h in walk.html).strip()
+    # A plain part that is only a stub ("See the HTML version") loses to a richer HTML part.
+    if plain and len(plain) >= max(200, len(html) // 2):
+        return plain
+    return html if len(html) > len(plain) else plain
 
 
 def from_message(

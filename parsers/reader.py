@@ -14,6 +14,7 @@ from .errors import ReaderFailure
 from .mime import forwarded_message, from_message, headers_only, parse_bytes, safe_filename
 from .options import ReadOptions
 from .outlook import OutlookItem, read_msg, read_tnef
+from .recover import recover
 from .record import Attachment, ParsedMessage, Problem, ProblemKind, Reading, VisitRecord
 from .secure import secure_problems
 from .sniff import sniff
@@ -50,7 +51,7 @@ def _empty(problem: Problem) -> ParsedMessage:
 def _read(raw: bytes, options: ReadOptions) -> Reading:
     if len(raw) > options.limits.max_message_bytes:
         return Reading(headers_only(raw, options), VisitRecord())
-    message = _expand_message(parse_bytes(raw), options, 0)
+    message = recover(raw, _expand_message(parse_bytes(raw), options, 0))
     sources: list[Source] = []
     record_problems: list[Problem] = []
     _collect(message, options, sources, record_problems, top=True)

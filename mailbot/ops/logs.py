@@ -64,11 +64,9 @@ class Redact(logging.Filter):
         if clean != message:
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
-            formatter = logging.Formatter()
-            record.exc_text = redact(
-                formatter.formatException(record.exc_info),
-                addresses=record.levelno > logging.DEBUG,
-            )
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:  # another handler may have formatted it already: redact anyway
+            record.exc_text = redact(record.exc_text, addresses=record.levelno > logging.DEBUG)
         cid = _CORRELATION.get()
         record.correlation_id = cid
         record.cid = f" [{cid}]" if cid else ""

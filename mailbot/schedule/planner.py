@@ -267,6 +267,7 @@ def simulate(
     out: list[tuple[date, DueEmail]] = []
     for offset in range(max(days, 0)):
         day = start + timedelta(days=offset)
+        _next_cycles(state, children, policy, day)
         if not calendar.is_working(day):
             continue
         due = due_emails(
@@ -286,3 +287,23 @@ def simulate(
                 v = state[item.visit_id]
                 state[item.visit_id] = replace(v, sent=(*v.sent, Sent(item.kind, day)))
     return out
+
+
+def _next_cycles(
+    state: dict[int, VisitState], children: Mapping[str, Child], policy: Policy, day: date
+) -> None:
+    """As the scans do: a visit whose date passed without a record gets its plan's next."""
+    latest: dict[tuple[str, str], VisitState] = {}
+    for v in state.values():
+        key = (v.plan.child_id, v.plan.visitor_email)
+        if key not in latest or v.due_date > latest[key].due_date:
+            latest[key] = v
+    for v in latest.values():
+        child = children.get(v.plan.child_id)
+        freq = policy.frequency(child, v.plan) if child else None
+        if freq is None or v.due_date >= day:
+            continue
+        step = timedelta(days=freq)
+        due = v.due_date + max(1, math.ceil((day - v.due_date) / step)) * step
+        new_id = min(0, *state) - 1
+        state[new_id] = VisitState(new_id, v.plan, due, "(new visit)")

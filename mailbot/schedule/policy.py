@@ -151,17 +151,17 @@ def parse_policy(text: str, source: str) -> Policy:
 
 
 def _check(policy: Policy, source: str) -> None:
+    for c in (*policy.must_see_when, *policy.monthly_when):
+        if c not in CONDITIONS:
+            raise ConfigError(
+                f"policy {source}: unknown condition {c!r} (use {', '.join(CONDITIONS)})"
+            )
     rags = [lv.rag for lv in policy.levels]
     if sorted(rags) != ["Amber", "Green", "Red"]:
         raise ConfigError(f"policy {source}: needs one level each for rag Red, Amber and Green")
     for lv in policy.levels:
         if lv.frequency_days < 1:
             raise ConfigError(f"policy {source}: level {lv.name}: frequency_days must be >= 1")
-    for c in (*policy.must_see_when, *policy.monthly_when):
-        if c not in CONDITIONS:
-            raise ConfigError(
-                f"policy {source}: unknown condition {c!r} (use {', '.join(CONDITIONS)})"
-            )
     for role in (*policy.face_to_face_roles, *policy.timings.email_roles):
         if role not in ROLES:
             raise ConfigError(f"policy {source}: unknown role {role!r}")

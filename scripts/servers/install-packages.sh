@@ -3,7 +3,7 @@
 # Dovecot (IMAP), PostgreSQL, Tesseract (scanned records), antiword (legacy .doc) and Chromium
 # (the web page's browser tests). Does nothing when all are present.
 set -euo pipefail
-PACKAGES=(dovecot-imapd dovecot-lmtpd postgresql tesseract-ocr tesseract-ocr-eng antiword
+PACKAGES=(dovecot-imapd dovecot-lmtpd postgresql tesseract-ocr tesseract-ocr-eng antiword catdoc
           chromium fonts-dejavu-core)
 missing=()
 for p in "${PACKAGES[@]}"; do

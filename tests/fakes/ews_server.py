@@ -28,8 +28,12 @@ S = "http://schemas.xmlsoap.org/soap/envelope/"
 M = "http://schemas.microsoft.com/exchange/services/2006/messages"
 T = "http://schemas.microsoft.com/exchange/services/2006/types"
 E = "http://schemas.microsoft.com/exchange/services/2006/errors"
-DISTINGUISHED = {"root": "Top of Information Store", "msgfolderroot": "Top of Information Store",
-                 "inbox": "Inbox", "sentitems": "Sent Items"}
+DISTINGUISHED = {
+    "root": "Top of Information Store",
+    "msgfolderroot": "Top of Information Store",
+    "inbox": "Inbox",
+    "sentitems": "Sent Items",
+}
 
 
 @dataclass
@@ -64,8 +68,13 @@ class EwsState:
             self.clock += timedelta(seconds=1)
             item_id = "AAMkEws" + uuid.uuid4().hex
             parsed = message_from_bytes(mime, policy=default_policy)
-            self.items[item_id] = EwsItem(item_id, folder, mime, self.clock.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                          str(parsed.get("Message-ID", "")))
+            self.items[item_id] = EwsItem(
+                item_id,
+                folder,
+                mime,
+                self.clock.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                str(parsed.get("Message-ID", "")),
+            )
             self.log.append(("create", folder, item_id))
             return item_id
 
@@ -89,22 +98,28 @@ def _folder_xml(state: EwsState, folder_id: str) -> str:
     name, parent = state.folders[folder_id]
     children = sum(1 for _, p in state.folders.values() if p == folder_id)
     parent_xml = f'<t:ParentFolderId Id="{parent}" ChangeKey="AQAAAA=="/>' if parent else ""
-    return (f'<t:Folder><t:FolderId Id="{folder_id}" ChangeKey="AQAAAA=="/>{parent_xml}'
-            f"<t:FolderClass>IPF.Note</t:FolderClass><t:DisplayName>{escape(name)}</t:DisplayName>"
-            f"<t:TotalCount>{len(state.in_folder(folder_id))}</t:TotalCount>"
-            f"<t:ChildFolderCount>{children}</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount>"
-            "</t:Folder>")
+    return (
+        f'<t:Folder><t:FolderId Id="{folder_id}" ChangeKey="AQAAAA=="/>{parent_xml}'
+        f"<t:FolderClass>IPF.Note</t:FolderClass><t:DisplayName>{escape(name)}</t:DisplayName>"
+        f"<t:TotalCount>{len(state.in_folder(folder_id))}</t:TotalCount>"
+        f"<t:ChildFolderCount>{children}</t:ChildFolderCount><t:UnreadCount>0</t:UnreadCount>"
+        "</t:Folder>"
+    )
 
 
 def _ok(op: str, inner: str) -> str:
-    return (f'<m:{op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>'
-            f"{inner}</m:{op}ResponseMessage>")
+    return (
+        f'<m:{op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>'
+        f"{inner}</m:{op}ResponseMessage>"
+    )
 
 
 def _error(op: str, code: str, text: str, extra: str = "") -> str:
-    return (f'<m:{op}ResponseMessage ResponseClass="Error"><m:MessageText>{escape(text)}</m:MessageText>'
-            f"<m:ResponseCode>{code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>"
-            f"{extra}</m:{op}ResponseMessage>")
+    return (
+        f'<m:{op}ResponseMessage ResponseClass="Error"><m:MessageText>{escape(text)}</m:MessageText>'
+        f"<m:ResponseCode>{code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>"
+        f"{extra}</m:{op}ResponseMessage>"
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -125,7 +140,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         state = self.server.state
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        expected = "Basic " + base64.b64encode(f"{state.username}:{state.password}".encode()).decode()
+        expected = (
+            "Basic " + base64.b64encode(f"{state.username}:{state.password}".encode()).decode()
+        )
         if self.headers.get("Authorization") != expected:
             self._send(401, b"", {"WWW-Authenticate": 'Basic realm="ews"'})
             return
@@ -140,15 +157,17 @@ class _Handler(BaseHTTPRequestHandler):
             if busy:
                 state.busy -= 1
         if busy:  # Exchange throttles with a SOAP fault (HTTP 500) carrying a back-off hint
-            fault = (f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{S}"><s:Body><s:Fault>'
-                     '<faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">'
-                     "a:ErrorServerBusy</faultcode><faultstring xml:lang=\"en-US\">The server cannot "
-                     "service this request right now. Try again later.</faultstring><detail>"
-                     f'<e:ResponseCode xmlns:e="{E}">ErrorServerBusy</e:ResponseCode>'
-                     f'<e:Message xmlns:e="{E}">The server cannot service this request right now. '
-                     f'Try again later.</e:Message><t:MessageXml xmlns:t="{T}">'
-                     '<t:Value Name="BackOffMilliseconds">50</t:Value></t:MessageXml></detail>'
-                     "</s:Fault></s:Body></s:Envelope>")
+            fault = (
+                f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{S}"><s:Body><s:Fault>'
+                '<faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">'
+                'a:ErrorServerBusy</faultcode><faultstring xml:lang="en-US">The server cannot '
+                "service this request right now. Try again later.</faultstring><detail>"
+                f'<e:ResponseCode xmlns:e="{E}">ErrorServerBusy</e:ResponseCode>'
+                f'<e:Message xmlns:e="{E}">The server cannot service this request right now. '
+                f'Try again later.</e:Message><t:MessageXml xmlns:t="{T}">'
+                '<t:Value Name="BackOffMilliseconds">50</t:Value></t:MessageXml></detail>'
+                "</s:Fault></s:Body></s:Envelope>"
+            )
             self._send(500, fault.encode(), {"Content-Type": "text/xml; charset=utf-8"})
             return
         handler = getattr(self, f"_op_{op}", None)
@@ -158,11 +177,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(op, handler(state, op_elem))
 
     def _respond(self, op: str, messages: str) -> None:
-        xml = (f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{S}">'
-               f'<s:Header><h:ServerVersionInfo MajorVersion="15" MinorVersion="1" MajorBuildNumber="2507" '
-               f'MinorBuildNumber="6" Version="V2017_07_11" xmlns:h="{T}"/></s:Header>'
-               f'<s:Body><m:{op}Response xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages>{messages}'
-               f"</m:ResponseMessages></m:{op}Response></s:Body></s:Envelope>")
+        xml = (
+            f'<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="{S}">'
+            f'<s:Header><h:ServerVersionInfo MajorVersion="15" MinorVersion="1" MajorBuildNumber="2507" '
+            f'MinorBuildNumber="6" Version="V2017_07_11" xmlns:h="{T}"/></s:Header>'
+            f'<s:Body><m:{op}Response xmlns:m="{M}" xmlns:t="{T}"><m:ResponseMessages>{messages}'
+            f"</m:ResponseMessages></m:{op}Response></s:Body></s:Envelope>"
+        )
         self._send(200, xml.encode(), {"Content-Type": "text/xml; charset=utf-8"})
 
     # -- operations (each returns the ResponseMessages' content) --------------------------
@@ -176,9 +197,17 @@ class _Handler(BaseHTTPRequestHandler):
             wrapper.append(child)
             folder_id = _folder_id_of(wrapper)
             if folder_id in state.folders:
-                out.append(_ok("GetFolder", f"<m:Folders>{_folder_xml(state, folder_id)}</m:Folders>"))
+                out.append(
+                    _ok("GetFolder", f"<m:Folders>{_folder_xml(state, folder_id)}</m:Folders>")
+                )
             else:
-                out.append(_error("GetFolder", "ErrorFolderNotFound", "The specified folder could not be found in the store."))
+                out.append(
+                    _error(
+                        "GetFolder",
+                        "ErrorFolderNotFound",
+                        "The specified folder could not be found in the store.",
+                    )
+                )
         return "".join(out)
 
     def _op_FindFolder(self, state: EwsState, op: ET.Element) -> str:
@@ -201,8 +230,11 @@ class _Handler(BaseHTTPRequestHandler):
 
         found = [f for f in state.folders if under(f)]
         folders = "".join(_folder_xml(state, f) for f in found)
-        return _ok("FindFolder", f'<m:RootFolder TotalItemsInView="{len(found)}" IncludesLastItemInRange="true">'
-                                 f"<t:Folders>{folders}</t:Folders></m:RootFolder>")
+        return _ok(
+            "FindFolder",
+            f'<m:RootFolder TotalItemsInView="{len(found)}" IncludesLastItemInRange="true">'
+            f"<t:Folders>{folders}</t:Folders></m:RootFolder>",
+        )
 
     def _op_CreateFolder(self, state: EwsState, op: ET.Element) -> str:
         parent_elem = op.find(f"{{{M}}}ParentFolderId")
@@ -213,12 +245,23 @@ class _Handler(BaseHTTPRequestHandler):
             name = folder.findtext(f"{{{T}}}DisplayName", "")
             with state.lock:
                 if any(n == name and p == parent for n, p in state.folders.values()):
-                    out.append(_error("CreateFolder", "ErrorFolderExists", "A folder with the specified name already exists."))
+                    out.append(
+                        _error(
+                            "CreateFolder",
+                            "ErrorFolderExists",
+                            "A folder with the specified name already exists.",
+                        )
+                    )
                     continue
                 folder_id = "F-" + uuid.uuid4().hex
                 state.folders[folder_id] = (name, parent)
-            out.append(_ok("CreateFolder", f'<m:Folders><t:Folder><t:FolderId Id="{folder_id}" '
-                                           'ChangeKey="AQAAAA=="/></t:Folder></m:Folders>'))
+            out.append(
+                _ok(
+                    "CreateFolder",
+                    f'<m:Folders><t:Folder><t:FolderId Id="{folder_id}" '
+                    'ChangeKey="AQAAAA=="/></t:Folder></m:Folders>',
+                )
+            )
         return "".join(out)
 
     def _op_SyncFolderItems(self, state: EwsState, op: ET.Element) -> str:
@@ -227,19 +270,22 @@ class _Handler(BaseHTTPRequestHandler):
         folder = _folder_id_of(folder_elem)
         raw_state = op.findtext(f"{{{M}}}SyncState") or ""
         if raw_state and not raw_state.startswith("sync-"):
-            return _error("SyncFolderItems", "ErrorInvalidSyncStateData",
-                          "Synchronization state data is corrupt or otherwise invalid.",
-                          "<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange>")
-        start = int(raw_state.removeprefix("sync-")) if raw_state else 0
+            return _error(
+                "SyncFolderItems",
+                "ErrorInvalidSyncStateData",
+                "Synchronization state data is corrupt or otherwise invalid.",
+                "<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange>",
+            )
+        start = int(raw_state.removeprefix("sync-")) if raw_state else -1
         limit = int(op.findtext(f"{{{M}}}MaxChangesReturned") or 100)
         with state.lock:
-            if start == 0:
+            if start < 0:  # no state: a full sync of what is in the folder now
                 pending = [("create", i.id) for i in state.in_folder(folder)]
                 end = len(state.log)
                 pending = pending[:limit]
                 last = True
             else:
-                window = state.log[start:start + limit]
+                window = state.log[start : start + limit]
                 pending = [(k, i) for k, f, i in window if f == folder]
                 end = start + len(window)
                 last = end >= len(state.log)
@@ -247,24 +293,42 @@ class _Handler(BaseHTTPRequestHandler):
             for kind, item_id in pending:
                 item = state.items.get(item_id)
                 if kind == "create" and item is not None and item.folder == folder:
-                    changes.append(f'<t:Create><t:Message><t:ItemId Id="{item.id}" ChangeKey="CQAAAA=="/>'
-                                   f"<t:DateTimeReceived>{item.received}</t:DateTimeReceived></t:Message></t:Create>")
+                    changes.append(
+                        f'<t:Create><t:Message><t:ItemId Id="{item.id}" ChangeKey="CQAAAA=="/>'
+                        f"<t:DateTimeReceived>{item.received}</t:DateTimeReceived></t:Message></t:Create>"
+                    )
                 elif kind == "delete":
-                    changes.append(f'<t:Delete><t:ItemId Id="{item_id}" ChangeKey="CQAAAA=="/></t:Delete>')
-        return _ok("SyncFolderItems", f"<m:SyncState>sync-{max(end, 1)}</m:SyncState>"
-                                      f"<m:IncludesLastItemInRange>{'true' if last else 'false'}</m:IncludesLastItemInRange>"
-                                      f"<m:Changes>{''.join(changes)}</m:Changes>")
+                    changes.append(
+                        f'<t:Delete><t:ItemId Id="{item_id}" ChangeKey="CQAAAA=="/></t:Delete>'
+                    )
+        return _ok(
+            "SyncFolderItems",
+            f"<m:SyncState>sync-{end}</m:SyncState>"
+            f"<m:IncludesLastItemInRange>{'true' if last else 'false'}</m:IncludesLastItemInRange>"
+            f"<m:Changes>{''.join(changes)}</m:Changes>",
+        )
 
     def _op_GetItem(self, state: EwsState, op: ET.Element) -> str:
         out = []
         for ref in op.iterfind(f"{{{M}}}ItemIds/{{{T}}}ItemId"):
             item = state.items.get(ref.get("Id", ""))
             if item is None:
-                out.append(_error("GetItem", "ErrorItemNotFound", "The specified object was not found in the store."))
+                out.append(
+                    _error(
+                        "GetItem",
+                        "ErrorItemNotFound",
+                        "The specified object was not found in the store.",
+                    )
+                )
                 continue
             mime = base64.b64encode(item.mime).decode()
-            out.append(_ok("GetItem", f'<m:Items><t:Message><t:MimeContent CharacterSet="UTF-8">{mime}</t:MimeContent>'
-                                      f'<t:ItemId Id="{item.id}" ChangeKey="CQAAAA=="/></t:Message></m:Items>'))
+            out.append(
+                _ok(
+                    "GetItem",
+                    f'<m:Items><t:Message><t:MimeContent CharacterSet="UTF-8">{mime}</t:MimeContent>'
+                    f'<t:ItemId Id="{item.id}" ChangeKey="CQAAAA=="/></t:Message></m:Items>',
+                )
+            )
         return "".join(out)
 
     def _op_MoveItem(self, state: EwsState, op: ET.Element) -> str:
@@ -276,13 +340,26 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:
                 item = state.items.pop(ref.get("Id", ""), None)
                 if item is None:
-                    out.append(_error("MoveItem", "ErrorItemNotFound", "The specified object was not found in the store."))
+                    out.append(
+                        _error(
+                            "MoveItem",
+                            "ErrorItemNotFound",
+                            "The specified object was not found in the store.",
+                        )
+                    )
                     continue
                 state.log.append(("delete", item.folder, item.id))
                 new_id = "AAMkEws" + uuid.uuid4().hex
-                state.items[new_id] = EwsItem(new_id, target, item.mime, item.received, item.internet_id)
-            out.append(_ok("MoveItem", f'<m:Items><t:Message><t:ItemId Id="{new_id}" ChangeKey="CQAAAA=="/>'
-                                       "</t:Message></m:Items>"))
+                state.items[new_id] = EwsItem(
+                    new_id, target, item.mime, item.received, item.internet_id
+                )
+            out.append(
+                _ok(
+                    "MoveItem",
+                    f'<m:Items><t:Message><t:ItemId Id="{new_id}" ChangeKey="CQAAAA=="/>'
+                    "</t:Message></m:Items>",
+                )
+            )
         return "".join(out)
 
     def _op_CreateItem(self, state: EwsState, op: ET.Element) -> str:
@@ -304,9 +381,14 @@ class _Handler(BaseHTTPRequestHandler):
         for constant in op.iter(f"{{{T}}}Constant"):
             wanted = constant.get("Value")
         found = [i for i in state.in_folder(folder) if wanted in (None, i.internet_id)]
-        items = "".join(f'<t:Message><t:ItemId Id="{i.id}" ChangeKey="CQAAAA=="/></t:Message>' for i in found)
-        return _ok("FindItem", f'<m:RootFolder TotalItemsInView="{len(found)}" IncludesLastItemInRange="true">'
-                               f"<t:Items>{items}</t:Items></m:RootFolder>")
+        items = "".join(
+            f'<t:Message><t:ItemId Id="{i.id}" ChangeKey="CQAAAA=="/></t:Message>' for i in found
+        )
+        return _ok(
+            "FindItem",
+            f'<m:RootFolder TotalItemsInView="{len(found)}" IncludesLastItemInRange="true">'
+            f"<t:Items>{items}</t:Items></m:RootFolder>",
+        )
 
 
 class _Server(ThreadingHTTPServer):
@@ -319,7 +401,9 @@ def running_ews(state: EwsState | None = None) -> Iterator[tuple[EwsState, str]]
     """Serve a fake EWS on a free loopback port; yields (state, service endpoint URL)."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.state = state or EwsState()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield server.state, f"http://127.0.0.1:{server.server_address[1]}/EWS/Exchange.asmx"

@@ -90,7 +90,9 @@ def test_restart_resumes_from_the_saved_sync_state_and_rereads_unacknowledged_ma
         second.close()
 
 
-def test_invalid_sync_state_starts_a_full_sync(ews: tuple[EwsState, str], cursors: MemoryCursors) -> None:
+def test_invalid_sync_state_starts_a_full_sync(
+    ews: tuple[EwsState, str], cursors: MemoryCursors
+) -> None:
     state, _ = ews
     state.deliver(make_message("still there"))
     cursors.states["exchange"] = {"sync_state": "corrupt"}
@@ -106,13 +108,14 @@ def test_busy_server_is_retried_after_its_back_off_hint(
 ) -> None:
     state, _ = ews
     state.deliver(make_message("busy day"))
-    box = _box(ews, cursors)
+    slept: list[float] = []
+    box = _box(ews, cursors, sleep=slept.append)
     try:
-        state.busy = 1
+        state.busy = 2
         assert [_subject(i.raw) for i in box.fetch()] == ["busy day"]
     finally:
         box.close()
-    assert state.busy == 0
+    assert slept == [0.05, 0.05]  # BackOffMilliseconds=50, as the server asked
 
 
 def test_wait_polls_until_mail_arrives(ews: tuple[EwsState, str], cursors: MemoryCursors) -> None:
@@ -160,7 +163,9 @@ def _forward(message_id: str) -> bytes:
 def test_sender_sends_and_saves_then_finds_it_in_sent_items(ews: tuple[EwsState, str]) -> None:
     state, _ = ews
     sender = make_sender("ews", **_options(ews))
-    envelope = Envelope("mecc@council.example", ("social.worker@council.example", "manager@council.example"))
+    envelope = Envelope(
+        "mecc@council.example", ("social.worker@council.example", "manager@council.example")
+    )
     try:
         assert sender.already_sent("<fwd-9@mailbot.example>") is False
         sender.send(_forward("<fwd-9@mailbot.example>"), envelope, "<fwd-9@mailbot.example>")
@@ -178,9 +183,11 @@ def test_sender_with_wrong_password_fails_temporarily(ews: tuple[EwsState, str])
     sender = make_sender("ews", **_options(ews, password="wrong"))
     try:
         with pytest.raises(SendError) as caught:
-            sender.send(_forward("<fwd-10@mailbot.example>"),
-                        Envelope("mecc@council.example", ("social.worker@council.example",)),
-                        "<fwd-10@mailbot.example>")
+            sender.send(
+                _forward("<fwd-10@mailbot.example>"),
+                Envelope("mecc@council.example", ("social.worker@council.example",)),
+                "<fwd-10@mailbot.example>",
+            )
         assert caught.value.permanent is False
         assert "wrong" not in str(caught.value)
         assert sender.already_sent("<fwd-10@mailbot.example>") is None

@@ -88,7 +88,9 @@ def test_failures_piling_up_are_not_ready(service: Service) -> None:
             session, worker="w", now=service.clock.now(), lease=timedelta(minutes=5)
         )
         for row in rows[:2]:
-            outbox.mark_failed(row, "421 try later", retry_at=service.clock.now() + timedelta(hours=1))
+            outbox.mark_failed(
+                row, "421 try later", retry_at=service.clock.now() + timedelta(hours=1)
+            )
         outbox.mark_sent(rows[2], service.clock.now())
     assert _ready(service)[0]  # two retrying: under the limit of three
     with service.deps.sessions() as session, session.begin():

@@ -141,7 +141,7 @@ def serving(app: object, port: int) -> Iterator[str]:
 
 def make_site(seeded: Path, root: Path, **web: object) -> Iterator[Site]:
     shutil.copytree(seeded, root)
-    port = int(web.pop("port", 0) or free_port())
+    port = int(str(web.pop("port", 0))) or free_port()
     write_settings(root, web={"secure_cookies": False, **web})
     settings = load(root / "mailbot.toml", {})
     clock = FixedClock(TODAY)

@@ -34,7 +34,9 @@ class FakeEntra:
     base: str  # http://127.0.0.1:PORT
     email: str = "bs@example.gov.uk"
     wrong_nonce: bool = False
-    key: Any = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    key: Any = field(
+        default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     token_requests: int = 0
 

@@ -56,7 +56,11 @@ def _message(subject: str, sender: str, body: str, n: int, html: str | None = No
 
 def extra_mail() -> list[tuple[str, bytes]]:
     hostile = _message(
-        HOSTILE_SUBJECT, "Pat Unknown <pat.unknown@elsewhere.example.org>", "Notes.", 1, HOSTILE_HTML
+        HOSTILE_SUBJECT,
+        "Pat Unknown <pat.unknown@elsewhere.example.org>",
+        "Notes.",
+        1,
+        HOSTILE_HTML,
     )
     hostile.add_attachment(
         b"Visit notes\nThe family were at home. Nothing else to add.\n",

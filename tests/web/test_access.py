@@ -70,7 +70,8 @@ def test_login_form_needs_its_csrf_token(site: Site) -> None:
     with site.client() as client:
         client.get("/login")
         refused = client.post(
-            "/login", data={"email": "bs@example.gov.uk", "password": "correct horse battery staple"}
+            "/login",
+            data={"email": "bs@example.gov.uk", "password": "correct horse battery staple"},
         )
         assert refused.status_code == 403
 
@@ -133,7 +134,9 @@ def test_team_manager_sees_their_teams_children(site: Site) -> None:
         http_sign_in(client, "mark.ellis@example.gov.uk")
         assert client.get(f"/records/{site.record_id('E1000001')}").status_code == 200
         assert client.get(f"/records/{site.record_id('E1000003')}").status_code == 200
-        assert client.get(f"/records/{site.record_id('E1000004')}").status_code == 403  # Ruth's team
+        assert (
+            client.get(f"/records/{site.record_id('E1000004')}").status_code == 403
+        )  # Ruth's team
 
 
 def test_every_view_and_download_is_audited(site: Site) -> None:
@@ -159,4 +162,3 @@ def test_every_view_and_download_is_audited(site: Site) -> None:
     assert ("viewed", "exception", str(item)) in seen
     assert ("viewed", "record", str(record)) in seen
     assert any(r.action == "downloaded" and r.detail.get("file") == "notes.txt" for r in rows)
-

@@ -19,7 +19,9 @@ from tests.web.conftest import free_port
 from tests.web.helpers import http_sign_in
 
 
-def test_users_add_with_a_password_file(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_users_add_with_a_password_file(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = str(workspace / "mailbot.toml")
     secret = workspace / "pw.txt"
     secret.write_text("a long enough password\n", encoding="utf-8")
@@ -76,7 +78,10 @@ def test_serve_starts_the_page_on_loopback(workspace: Path) -> None:
                 assert time.monotonic() < deadline, "mailbot serve did not start"
                 time.sleep(0.2)
         with httpx.Client(base_url=base, timeout=10) as client:
-            assert http_sign_in(client, "bs@example.gov.uk", "a long enough password").status_code == 303
+            assert (
+                http_sign_in(client, "bs@example.gov.uk", "a long enough password").status_code
+                == 303
+            )
             assert "Exceptions queue" in client.get("/exceptions").text
     finally:
         proc.terminate()

@@ -49,8 +49,12 @@ def test_sign_in_open_an_exception_assign_it_and_the_forward_is_sent(site: Site,
 
     with site.deps.sessions() as session:
         row = session.get(ExceptionRow, item)
-        assert row is not None and row.status == "assigned" and row.resolved_by == "bs@example.gov.uk"
-        outbox = session.scalars(select(OutboxRow).where(OutboxRow.record_id == row.record_id)).all()
+        assert (
+            row is not None and row.status == "assigned" and row.resolved_by == "bs@example.gov.uk"
+        )
+        outbox = session.scalars(
+            select(OutboxRow).where(OutboxRow.record_id == row.record_id)
+        ).all()
     assert [o.recipients for o in outbox] == [["priya.shah@example.gov.uk"]]
     forwards = [m for m in _sent(site) if "priya.shah@example.gov.uk" in str(m["To"])
                 and "E1000006" in str(m["Subject"])]  # fmt: skip
@@ -115,7 +119,9 @@ def test_mark_a_record_uploaded_from_the_visits_board(site: Site, page: Any) -> 
     page.goto(f"{site.url}/visits")
     card = page.locator("li.card", has=page.locator(f'a[href="/records/{record}"]'))
     card.get_by_text("Fields to copy into the visit form").click()
-    assert card.get_by_text("18/11/2026").is_visible()  # the visit date, as the case system wants it
+    assert card.get_by_text(
+        "18/11/2026"
+    ).is_visible()  # the visit date, as the case system wants it
     card.get_by_role("button", name="Mark uploaded").click()
     page.wait_for_url(f"{site.url}/visits")
     assert f"Record {record} marked as uploaded" in page.get_by_role("status").inner_text()

@@ -46,7 +46,9 @@ def test_every_page_looks_right_and_passes_axe(site: Site, page: Any, axe_source
     _check(page, axe_source, "07-not-found")
 
 
-def test_phone_width_queue_has_no_sideways_scroll(site: Site, browser: Any, axe_source: str) -> None:
+def test_phone_width_queue_has_no_sideways_scroll(
+    site: Site, browser: Any, axe_source: str
+) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     try:

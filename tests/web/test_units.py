@@ -36,7 +36,11 @@ def test_clean_html(html: str, kept: str, gone: str) -> None:
 @pytest.mark.parametrize(
     ("evidence", "matched", "parts"),
     [
-        ("Mum's new partner has moved in.", "New Partner", ("Mum's ", "new partner", " has moved in.")),
+        (
+            "Mum's new partner has moved in.",
+            "New Partner",
+            ("Mum's ", "new partner", " has moved in."),
+        ),
         ("Child not seen.", "", ("", "Child not seen.", "")),
         ("Nothing matched here.", "bruise", ("", "Nothing matched here.", "")),
     ],

@@ -1,0 +1,151 @@
+"""A local Microsoft Entra ID stand-in over HTTPS for msal: OIDC discovery and the token endpoint
+(client credentials). Tokens are "tok-1", "tok-2", ... with the ``expires_in`` asked for."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+
+@dataclass
+class TokenState:
+    tenant: str = "00000000-0000-0000-0000-00000000c0de"
+    client_id: str = "11111111-2222-3333-4444-555555555555"
+    client_secret: str = "s3cret-value~for-tests"
+    expires_in: int = 3599
+    issued: int = 0
+    requests: list[dict[str, list[str]]] = field(default_factory=list)
+
+
+def make_certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (cert.pem, key.pem) made for this run."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    import ipaddress
+
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _json(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        base = self.server.authority
+        if (
+            self.path.split("?")[0]
+            == f"/{self.server.state.tenant}/.well-known/openid-configuration"
+        ):
+            self._json(
+                200,
+                {
+                    "issuer": base,
+                    "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                    "token_endpoint": f"{base}/oauth2/v2.0/token",
+                },
+            )
+            return
+        self._json(404, {"error": "not_found"})
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        form = parse_qs(body)
+        state.requests.append(form)
+        if form.get("client_secret") != [state.client_secret] or form.get("client_id") != [
+            state.client_id
+        ]:
+            self._json(
+                401,
+                {
+                    "error": "invalid_client",
+                    "error_description": "AADSTS7000215: Invalid client secret provided.\r\nTrace ID: x",
+                },
+            )
+            return
+        state.issued += 1
+        self._json(
+            200,
+            {
+                "token_type": "Bearer",
+                "expires_in": state.expires_in,
+                "access_token": f"tok-{state.issued}",
+            },
+        )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    state: TokenState
+    authority: str
+
+
+@contextmanager
+def running_token_server(directory: Path) -> Iterator[tuple[TokenState, str, str]]:
+    """Yields (state, authority URL for msal's oidc_authority, CA file to verify it with)."""
+    cert, key = make_certificate(directory)
+    server = _Server(("127.0.0.1", 0), _Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.state = TokenState()
+    server.authority = f"https://127.0.0.1:{server.server_address[1]}/{server.state.tenant}"
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield server.state, server.authority, str(cert)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
