@@ -46,7 +46,9 @@ def open_visits(session: Session) -> list[tuple[VisitRow, PlanRow]]:
     return [(v, p) for v, p in session.execute(query).tuples()]
 
 
-def emails_about(session: Session, visit_ids: Iterable[int]) -> dict[int, list[tuple[str, datetime]]]:
+def emails_about(
+    session: Session, visit_ids: Iterable[int]
+) -> dict[int, list[tuple[str, datetime]]]:
     """(kind, queued at) of every outbox row about each visit."""
     wanted = list(visit_ids)
     out: dict[int, list[tuple[str, datetime]]] = {v: [] for v in wanted}

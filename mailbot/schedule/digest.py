@@ -43,7 +43,9 @@ def sections(
         label = _label(children, visit.child_id)
         record_due = dates_for(visit.due_date, policy, calendar).record_due
         if today <= visit.due_date <= horizon:
-            soon.append(DigestItem(visit.due_date, f"{label}: visit due, {who} [{visit.reference}]"))
+            soon.append(
+                DigestItem(visit.due_date, f"{label}: visit due, {who} [{visit.reference}]")
+            )
         elif record_due < today:
             chases = sum(1 for kind, _ in chased.get(visit.id, []) if kind == "record_chase")
             overdue.append(

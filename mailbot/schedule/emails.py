@@ -19,7 +19,9 @@ from outbound.values import Allowance, ChildSummary, Composed, OutstandingVisit,
 
 
 def summary(child: Child) -> ChildSummary:
-    return ChildSummary(child.initials, child.child_id, child.first_name, child.last_name, child.dob)
+    return ChildSummary(
+        child.initials, child.child_id, child.first_name, child.last_name, child.dob
+    )
 
 
 def compose_due(

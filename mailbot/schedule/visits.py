@@ -203,4 +203,3 @@ def mark_responded(
         marked.append(visit.id)
     session.flush()
     return marked
-

@@ -135,7 +135,9 @@ def first_visit(deps: Deps, child_id: str) -> VisitRow:
     return visit
 
 
-def setup(root: Path, rows: Iterable[dict[str, str]], db_url: str | None = None, **kw: object) -> tuple[Deps, FixedClock]:
+def setup(
+    root: Path, rows: Iterable[dict[str, str]], db_url: str | None = None, **kw: object
+) -> tuple[Deps, FixedClock]:
     deps, clock = make_deps(root, db_url, **kw)
     import_tracker(deps, write_tracker(root / "tracker.csv", rows))
     return deps, clock

@@ -10,7 +10,18 @@ from mailbot.schedule.policy import load_policy
 from mailbot.schedule.visits import mark_responded, on_record, on_reply
 from outbound.ids import make_message_id
 from tests.schedule.helpers import (
-    LONDON, NURSE, SCHOOL, SW, TM, YOUTH, at, emails, first_visit, row, setup, walk,
+    LONDON,
+    NURSE,
+    SCHOOL,
+    SW,
+    TM,
+    YOUTH,
+    at,
+    emails,
+    first_visit,
+    row,
+    setup,
+    walk,
 )  # fmt: skip
 
 D = date
@@ -49,7 +60,9 @@ def test_amber_cycle_over_the_august_bank_holiday_with_reply_and_record(tmp_path
     visit = first_visit(deps, "E3000002")
     alert_id = make_message_id("example.gov.uk", f"alert:{visit.id}:{visit.due_date}")
     with deps.sessions() as session:  # the nurse answers the alert: "confirmed for Tuesday"
-        assert mark_responded(session, message_ids=[f"<{alert_id}>"], references=[], now=at(D(2026, 8, 20))) == [visit.id]
+        assert mark_responded(
+            session, message_ids=[f"<{alert_id}>"], references=[], now=at(D(2026, 8, 20))
+        ) == [visit.id]
         session.commit()
     walk(deps, clock, D(2026, 8, 20), D(2026, 9, 1), hours=(7, 9, 13))
     with deps.sessions() as session:  # her record arrives that afternoon
@@ -89,19 +102,22 @@ def test_red_cycle_over_christmas(tmp_path: Path) -> None:
     )  # fmt: skip
     walk(deps, clock, D(2026, 12, 7), D(2027, 1, 8))
     got = sorted((e.day, e.kind) for e in emails(deps, "E3000001"))
-    assert got == sorted((day, kind) for kind, day in [
-        ("alert", D(2026, 12, 10)),
-        ("follow_up", D(2026, 12, 21)),
-        ("record_chase", D(2026, 12, 29)),  # due 25 Dec; 26-28 Dec are weekend and holidays
-        ("alert", D(2026, 12, 29)),  # the next weekly visit, due 31 Dec
-        ("record_chase", D(2026, 12, 31)),
-        ("alert", D(2027, 1, 4)),  # due 7 Jan; New Year's Day is a holiday
-        ("record_chase", D(2027, 1, 4)),
-        ("escalation", D(2027, 1, 5)),
-        ("record_chase", D(2027, 1, 6)),
-        ("alert", D(2027, 1, 8)),
-        ("escalation", D(2027, 1, 8)),
-    ])
+    assert got == sorted(
+        (day, kind)
+        for kind, day in [
+            ("alert", D(2026, 12, 10)),
+            ("follow_up", D(2026, 12, 21)),
+            ("record_chase", D(2026, 12, 29)),  # due 25 Dec; 26-28 Dec are weekend and holidays
+            ("alert", D(2026, 12, 29)),  # the next weekly visit, due 31 Dec
+            ("record_chase", D(2026, 12, 31)),
+            ("alert", D(2027, 1, 4)),  # due 7 Jan; New Year's Day is a holiday
+            ("record_chase", D(2027, 1, 4)),
+            ("escalation", D(2027, 1, 5)),
+            ("record_chase", D(2027, 1, 6)),
+            ("alert", D(2027, 1, 8)),
+            ("escalation", D(2027, 1, 8)),
+        ]
+    )
     assert all(e.to == (SCHOOL,) for e in emails(deps) if e.kind != "escalation")
     assert all(e.to == (SW, TM) for e in emails(deps) if e.kind == "escalation")
 
@@ -176,8 +192,14 @@ def test_a_reply_quoting_the_reference_or_from_the_visitor_suppresses_the_follow
         on_reply(session, child_ids=["E3000022"], sender=SCHOOL.upper(), now=at(D(2026, 3, 10)))
         session.commit()
     walk(deps, clock, D(2026, 3, 10), D(2026, 3, 19))
-    kinds = {cid: [e.kind for e in emails(deps, cid)] for cid in ("E3000021", "E3000022", "E3000023")}
-    assert kinds == {"E3000021": ["alert"], "E3000022": ["alert"], "E3000023": ["alert", "follow_up"]}
+    kinds = {
+        cid: [e.kind for e in emails(deps, cid)] for cid in ("E3000021", "E3000022", "E3000023")
+    }
+    assert kinds == {
+        "E3000021": ["alert"],
+        "E3000022": ["alert"],
+        "E3000023": ["alert", "follow_up"],
+    }
 
 
 def test_alert_carries_the_forms_and_the_reference_in_the_subject(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from mailbot.schedule.runner import preview
 from mailbot.schedule.visits import on_record
 from mailbot.tracker_export import HEADER, export_tracker
 from store.models import MessageRow, RawMessage, RecordChild, RecordRow, VisitRow
-from tests.schedule.helpers import NURSE, SCHOOL, YOUTH, at, emails, row, setup, walk
+from tests.schedule.helpers import NURSE, SCHOOL, YOUTH, emails, row, setup, walk
 
 D = date
 ROWS = [
@@ -52,15 +52,34 @@ def test_preview_json_command(workspace: Path, capsys: pytest.CaptureFixture[str
     tracker = write_tracker(workspace / "tracker.csv", ROWS)
     assert main(["--config", config, "registry", "import", str(tracker)]) == 0
     capsys.readouterr()
-    assert main(["--config", config, "schedule", "preview", "--from", "2026-05-18", "--days", "7", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--config",
+                config,
+                "schedule",
+                "preview",
+                "--from",
+                "2026-05-18",
+                "--days",
+                "7",
+                "--json",
+            ]
+        )
+        == 0
+    )
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert lines and all(list(x) == ["send_on", "kind", "child_ids", "visit_due", "to"] for x in lines)
+    assert lines and all(
+        list(x) == ["send_on", "kind", "child_ids", "visit_due", "to"] for x in lines
+    )
     assert {"send_on": "2026-05-19", "kind": "alert", "child_ids": ["E3200002"],
             "visit_due": "2026-06-02", "to": [NURSE]} in lines  # fmt: skip
     assert {x["kind"] for x in lines} == {"alert", "follow_up", "digest"}
 
 
-def test_run_due_command_queues_and_sends(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_due_command_queues_and_sends(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.schedule.helpers import write_tracker
 
     config = str(workspace / "mailbot.toml")

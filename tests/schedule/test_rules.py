@@ -79,12 +79,23 @@ def test_a_bad_policy_file_is_refused_naming_the_key(text: str, message: str) ->
         parse_policy(text, "bad.toml")
 
 
-def child(cid: str, rag: str, legal: str = "CIN", school: str = "Hilltop", rag_date: date | None = D(2026, 1, 5)) -> Child:
+RAG_DATE = D(2026, 1, 5)
+
+
+def child(
+    cid: str,
+    rag: str,
+    legal: str = "CIN",
+    school: str = "Hilltop",
+    rag_date: date | None = RAG_DATE,
+) -> Child:
     return Child(cid, "Ann", "Example", None, legal, rag, rag_date, school, "Sam Rowe",
                  "sam@example.gov.uk", "tm@example.gov.uk")  # fmt: skip
 
 
-PARTNER = Plan("", "Pat", "pat@school.example.org", "Hilltop", "partner", "face_to_face", None, None)
+PARTNER = Plan(
+    "", "Pat", "pat@school.example.org", "Hilltop", "partner", "face_to_face", None, None
+)
 SW_VIRTUAL = replace(PARTNER, visitor_role="social_worker", visit_method="virtual")
 SW_F2F = replace(PARTNER, visitor_role="social_worker", visitor_email="sw@example.gov.uk")
 
@@ -111,6 +122,8 @@ SW_F2F = replace(PARTNER, visitor_role="social_worker", visitor_email="sw@exampl
         (child("E8", "Green", "CL", school=""), [PARTNER], []),  # care leavers are not "not in school"
     ],
 )  # fmt: skip
-def test_plans_that_break_the_policy_are_reported(kid: Child, plans: list[Plan], expected: list[str]) -> None:
+def test_plans_that_break_the_policy_are_reported(
+    kid: Child, plans: list[Plan], expected: list[str]
+) -> None:
     plans = [replace(p, child_id=kid.child_id) for p in plans]
     assert check_plans([kid], plans, load_policy("default")) == expected
