@@ -17,13 +17,20 @@ from mailbot.context import Deps
 from mailbot.errors import UsageError
 from mailbot.matching import decide
 from mailbot.model import MatchContext, Outcome, RiskFlag
+from mailbot.pipeline import BLOCKING
 from mailbot.risk import flags as risk_flags
 from outbound import compose
 from outbound.ids import domain_of, make_message_id, make_reference
 from outbound.values import ChildSummary, Stamp
-from parsers.record import ProblemKind
 from store import audit, ledger, outbox, queue
 from store.models import ExceptionRow, MessageRow, RecordChild, RecordRow, RiskFlagRow
+
+# Items that matching left undecided: worth matching again after a tracker update.
+REPROCESSABLE = frozenset({"no_match", "uncertain_match", "several_social_workers"})
+SEVERAL_WORKERS = (
+    "the record names children with different social workers: "
+    "forward it to each by hand or split it"
+)
 
 
 @dataclass(frozen=True)
@@ -272,6 +279,10 @@ def reprocess(deps: Deps, exception_id: int, by: str) -> str:
     now = deps.clock.now()
     with deps.sessions() as session, session.begin():
         row = _open(session, exception_id)
+        if row.code not in REPROCESSABLE:
+            raise UsageError(
+                f"exception {exception_id} is not about matching: assign or dismiss it instead"
+            )
         _, raw = _message(session, row)
         reading = parsers.read(raw, deps.read_options)
         record, parsed = reading.record, reading.message
@@ -282,7 +293,7 @@ def reprocess(deps: Deps, exception_id: int, by: str) -> str:
         )
         roster = deps.rosters.get(session)
         decision = decide(record, context, roster, deps.id_pattern)
-        blocking = [p for p in reading.problems if p.kind != ProblemKind.UNSUPPORTED]
+        blocking = [p for p in reading.problems if p.kind in BLOCKING]
         known = [roster.child(c) for c in decision.child_ids]
         workers = {c.social_worker_email for c in known if c is not None}
         if decision.certain and decision.child_ids and not blocking and len(workers) == 1:
@@ -291,7 +302,11 @@ def reprocess(deps: Deps, exception_id: int, by: str) -> str:
                 session, deps, row, list(decision.child_ids), by, how, now, action="reprocessed"
             )
             return f"forwarded to {', '.join(sorted(workers))}"
-        row.reason = decision.reason if not blocking else row.reason
+        if not blocking and len(workers) > 1:
+            row.code, row.reason = "several_social_workers", SEVERAL_WORKERS
+        elif not blocking:
+            row.code = "uncertain_match" if decision.candidates else "no_match"
+            row.reason = decision.reason
         row.candidates = [
             {"child_id": c.child_id, "score": round(c.score, 1), "evidence": list(c.evidence)}
             for c in decision.candidates

@@ -21,7 +21,7 @@ from mailbot.context import Deps, load_children, load_plans
 from mailbot.schedule.planner import dates_for
 from mailbot.schedule.policy import plan_issues
 from mailbot.schedule.runner import calendar_of, policy_of, zone_of
-from mailbot.schedule.visits import to_plan
+from mailbot.schedule.visits import sync_visits, to_plan
 from store import visits as store
 from store.models import VisitRow
 
@@ -49,6 +49,12 @@ def export_tracker(deps: Deps, path: Path, *, today: date | None = None) -> Expo
     policy, calendar, zone = policy_of(deps), calendar_of(deps), zone_of(deps)
     today = today or deps.clock.now().astimezone(zone).date()
     horizon = calendar.add(today, policy.timings.tracker_highlight_working_days)
+    with deps.sessions() as session:  # the visits a scan would make, so the export is current
+        sync_visits(
+            session, policy=policy, now=deps.clock.now(), zone=zone.key,
+            prefix=deps.settings.matching.reference_prefix,
+        )  # fmt: skip
+        session.commit()
     with deps.sessions() as session:
         children = {c.child_id: c for c in load_children(session)}
         issues = plan_issues(children.values(), load_plans(session), policy)

@@ -94,7 +94,7 @@ def create_app(deps: Deps, *, http: httpx.Client | None = None) -> Starlette:
         deps=deps,
         sessions=SessionStore(key, idle),
         limiter=LoginLimiter(web.login_attempts, timedelta(minutes=web.login_window_minutes)),
-        env=make_env(),
+        env=make_env(deps.settings.service.timezone),
         entra=_entra(deps, http),
         password_sign_in=web.sign_in in {"password", "both"},
         secure_cookies=web.secure_cookies,

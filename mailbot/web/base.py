@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -36,7 +37,9 @@ def _date(value: Any, fmt: str = "%d %b %Y") -> str:
     return value.strftime(fmt) if value else ""
 
 
-def make_env() -> Environment:
+def make_env(timezone: str = "Europe/London") -> Environment:
+    """Templates from the package; times are shown in the service's own time zone."""
+    zone = ZoneInfo(timezone)
     env = Environment(
         loader=PackageLoader("mailbot.web", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -44,7 +47,7 @@ def make_env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["day"] = _date
-    env.filters["when"] = lambda v: _date(v, "%d %b %Y %H:%M")
+    env.filters["when"] = lambda v: _date(v.astimezone(zone) if v else v, "%d %b %Y %H:%M")
     env.filters["sentence"] = lambda v: (v[:1].upper() + v[1:]) if v else ""
     env.filters["iso"] = lambda v: v.isoformat() if v else ""
     return env

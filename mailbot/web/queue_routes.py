@@ -70,6 +70,7 @@ def routes(ws: WebState) -> list[Route]:
             context = {
                 "item": item,
                 "label": queries.reason_label(row.code),
+                "reprocessable": row.code in casework.REPROCESSABLE,
                 "cards": queries.candidate_cards(db, row.candidates),
                 "found": found,
                 "search": search or "",

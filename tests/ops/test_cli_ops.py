@@ -54,6 +54,7 @@ def test_config_show_masks_every_secret(tmp_path: Path) -> None:
     assert sections["web"]["host"] == "default"
     assert sections["retention"]["audit_days"] == "default"
 
+
 def test_config_show_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_settings(tmp_path, ops={"health_port": 9100})
     assert main(["--config", str(path), "config", "show"]) == 0

@@ -162,3 +162,18 @@ def test_every_view_and_download_is_audited(site: Site) -> None:
     assert ("viewed", "exception", str(item)) in seen
     assert ("viewed", "record", str(record)) in seen
     assert any(r.action == "downloaded" and r.detail.get("file") == "notes.txt" for r in rows)
+
+
+def test_only_unmatched_items_can_be_reprocessed(site: Site) -> None:
+    with site.deps.sessions() as session:
+        item = session.scalar(select(ExceptionRow.id).where(ExceptionRow.code == "corrupt"))
+    assert item is not None
+    with site.client() as client:
+        http_sign_in(client, "bs@example.gov.uk")
+        page = client.get(f"/exceptions/{item}").text
+        assert "Reprocess" not in page
+        done = client.post(f"/exceptions/{item}/reprocess", data={"csrf": csrf_of(page)})
+        assert done.headers["location"] == f"/exceptions/{item}"
+        assert "not about matching" in client.get(f"/exceptions/{item}").text
+    with site.deps.sessions() as session:
+        assert session.get(ExceptionRow, item).status == "open"  # type: ignore[union-attr]
