@@ -12,6 +12,7 @@ from mailbot.errors import ConfigError
 from mailbot.names import load_nicknames
 from mailbot.resources import config_dir, config_text
 from mailbot.risk import load_rules
+from mailbot.schedule.policy import load_policy
 from mailbot.settings import Settings
 from outbound.templates import Templates
 from parsers import load_label_synonyms
@@ -71,4 +72,5 @@ def build(settings: Settings, clock: Clock | None = None, engine: Engine | None 
         rules=load_rules(config_text("risk_rules.toml")),
         rosters=RosterCache(load_nicknames(config_text("nicknames.csv"))),
         templates=templates,
+        policy=load_policy(settings.schedule.policy),
     )

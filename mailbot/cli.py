@@ -20,7 +20,12 @@ Handler = Callable[[argparse.Namespace], int]
 
 # Modules that add their own commands: each has register(subparsers), and sets
 # ``handler`` with ``set_defaults(handler=...)`` on the parsers it adds.
-PLUGINS: tuple[str, ...] = ("mailbot.cli_mail", "mailbot.cli_web", "mailbot.cli_schedule", "mailbot.cli_ops")
+PLUGINS: tuple[str, ...] = (
+    "mailbot.cli_mail",
+    "mailbot.cli_web",
+    "mailbot.cli_schedule",
+    "mailbot.cli_ops",
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,12 +122,15 @@ def _who(args: argparse.Namespace) -> str:
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
-    from mailbot.registry import import_tracker
+    from mailbot.registry import import_tracker, policy_warnings
 
-    summary = import_tracker(_deps(args), args.file)
+    deps = _deps(args)
+    summary = import_tracker(deps, args.file)
     print(
         "tracker imported: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items())
     )
+    for warning in policy_warnings(deps):
+        print(f"policy: {warning}")
     return 0
 
 

@@ -13,6 +13,7 @@ from mailbot.clock import Clock
 from mailbot.model import Child, Plan
 from mailbot.risk import RiskRules
 from mailbot.roster import Roster
+from mailbot.schedule.policy import Policy
 from mailbot.settings import Settings
 from outbound.templates import Templates
 from parsers.options import ReadOptions
@@ -84,6 +85,7 @@ class Deps:
     rules: RiskRules
     rosters: RosterCache
     templates: Templates
+    policy: Policy
 
     @property
     def mailbox_address(self) -> str:

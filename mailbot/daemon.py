@@ -8,7 +8,9 @@ outbox or the scheduler.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 from dataclasses import dataclass, field
 from types import FrameType
@@ -22,11 +24,15 @@ from mailbot.mailboxes.base import Mailbox
 from mailbot.model import Outcome
 from mailbot.outbox import OutboxWorker
 from mailbot.pipeline import Pipeline, Result
+from mailbot.schedule.runner import SchedulerRunner
 from mailbot.settings import Settings
 from mailbot.wiring import make_mailbox_from, make_sender_from
 from outbound.sender import Sender
+from parsers.isolate import shutdown as shutdown_readers
 
 log = logging.getLogger(__name__)
+
+OUTBOX_INTERVAL = 5.0  # seconds between outbox passes when nothing wakes the worker
 
 
 @dataclass
@@ -36,6 +42,8 @@ class Daemon:
     sender: Sender
     cursors: DbCursorStore
     stop: threading.Event = field(default_factory=threading.Event)
+    wake_outbox: threading.Event = field(default_factory=threading.Event)
+    holder: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Daemon:
@@ -81,24 +89,49 @@ class Daemon:
         counts["sent"] = self.send_outbox()
         return counts
 
-    def run_forever(self) -> None:
+    def _outbox_loop(self) -> None:
+        """Send whatever is queued: woken at once after a message, else every few seconds."""
+        while not self.stop.is_set():
+            try:
+                self.send_outbox()
+            except Exception:  # a sender failure is recorded on the row; this is a bug guard
+                log.exception("outbox worker failed; retrying")
+            self.wake_outbox.wait(OUTBOX_INTERVAL)
+            self.wake_outbox.clear()
+        self.send_outbox()
+
+    def run_forever(self, *, scheduler: bool = True) -> None:
         def _stop(signum: int, frame: FrameType | None) -> None:
             self.stop.set()
+            self.wake_outbox.set()
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         poll = self.deps.settings.mailbox.poll_seconds
+        runner = SchedulerRunner(self.deps, self.holder) if scheduler else None
+        sender = threading.Thread(target=self._outbox_loop, name="outbox", daemon=True)
+        sender.start()
+        if runner is not None:
+            runner.start()
         log.warning("mailbot running: mailbox %s", self.mailbox.name)
         try:
             while not self.stop.is_set():
-                self.run_once()
+                if self.process_mailbox():
+                    self.wake_outbox.set()
                 if self.stop.is_set():
                     break
                 try:
                     self.mailbox.wait(poll)
                 except MailboxError as exc:
                     log.error("mailbox %s: %s", self.mailbox.name, exc)
+                    self.cursors.fetched(self.mailbox.name, str(exc))
                     self.stop.wait(min(poll, 30.0))
         finally:
+            self.stop.set()
+            self.wake_outbox.set()
+            if runner is not None:
+                runner.shutdown()
+            sender.join(timeout=60)
             self.mailbox.close()
             self.sender.close()
+            shutdown_readers()

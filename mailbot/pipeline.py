@@ -21,6 +21,7 @@ from mailbot.context import Deps
 from mailbot.matching import decide
 from mailbot.model import Decision, MatchContext, Outcome, RiskFlag
 from mailbot.risk import flags as risk_flags
+from mailbot.schedule import visits
 from mailbot.screening import screen
 from parsers.record import ParsedMessage, ProblemKind, Reading, VisitRecord
 from store import audit, ledger
@@ -153,6 +154,12 @@ class Pipeline:
         roster = self.deps.rosters.get(session)
         decision = decide(record, context, roster, self.deps.id_pattern)
         record_row = routing.store_record(session, row, record, decision, flags, now)
+        visits.mark_responded(
+            session,
+            message_ids=(message.in_reply_to, *message.references),
+            references=record.references,
+            now=now,
+        )
         blocking = [p for p in reading.problems if p.kind in BLOCKING]
         if blocking:
             reason = "; ".join(f"{p.part}: {p.detail}" for p in blocking)

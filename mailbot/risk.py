@@ -22,6 +22,7 @@ from mailbot.risk_context import (
     find_triggers,
     modifier,
     normalise,
+    source_words,
     split_sentences,
 )
 from parsers.record import VisitRecord
@@ -36,6 +37,7 @@ FORM_ANSWERS = (
     "not_attending_school",
 )
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
+FORM_MATCH = "form answer"  # RiskFlag.matched of a flag raised by the form, not a sentence
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class IndicatorRule:
     description: str
     example: str
     pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None = None  # words that show the phrase is not about risk
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def flags(record: VisitRecord, rules: RiskRules) -> tuple[RiskFlag, ...]:
             evidence = rule.evidence
             if key == "any_concerns" and record.concerns.strip():
                 evidence = f"{rule.evidence} {record.concerns.strip()}"
-            raised.append(RiskFlag(rule.indicator, rule.severity, evidence, "form answer"))
+            raised.append(RiskFlag(rule.indicator, rule.severity, evidence, FORM_MATCH))
     texts = [record.text]
     texts += [t for t in (record.observations, record.concerns) if t and t not in record.text]
     skip = _identity_lines(record)
@@ -159,7 +162,10 @@ def sentence_flags(sentence: str, rules: RiskRules) -> tuple[RiskFlag, ...]:
     for rule in rules.indicators:
         for match in rule.pattern.finditer(norm):
             if modifier(norm, match.span(), triggers, rules.termination) is None:
-                out.append(RiskFlag(rule.name, rule.severity, sentence.strip(), match.group(0)))
+                if rule.unless is not None and rule.unless.search(norm):
+                    break
+                text = sentence.strip()
+                out.append(RiskFlag(rule.name, rule.severity, text, source_words(text, match[0])))
                 break
     return tuple(out)
 
@@ -179,25 +185,46 @@ def explain(sentence: str, rules: RiskRules) -> list[tuple[str, str, str | None]
 
 
 def _unique(raised: list[RiskFlag]) -> tuple[RiskFlag, ...]:
-    seen: set[tuple[str, str]] = set()
-    out = []
+    """One flag per indicator: the sentences that raised it quoted together, a form answer
+    that says the same folded in, the highest severity of them."""
+    order: list[str] = []
+    sentences: dict[str, list[RiskFlag]] = {}
+    forms: dict[str, list[RiskFlag]] = {}
     for flag in raised:
-        key = (flag.indicator, flag.evidence)
-        if key not in seen:
-            seen.add(key)
-            out.append(flag)
+        if flag.indicator not in order:
+            order.append(flag.indicator)
+        into = forms if flag.matched == FORM_MATCH else sentences
+        group = into.setdefault(flag.indicator, [])
+        if all(f.evidence != flag.evidence for f in group):
+            group.append(flag)
+    out = []
+    for indicator in order:
+        said, form = sentences.get(indicator, []), forms.get(indicator, [])
+        every = said + form
+        severity = min((f.severity for f in every), key=SEVERITIES.index)
+        if not said:
+            out.append(
+                RiskFlag(indicator, severity, " ".join(f.evidence for f in form), FORM_MATCH)
+            )
+            continue
+        evidence = " … ".join(f.evidence for f in said)
+        if form:
+            evidence += " (" + " ".join(f.evidence for f in form) + ")"
+        out.append(RiskFlag(indicator, severity, evidence, said[0].matched))
     return tuple(out)
 
 
 def _context_rule(kind: str, data: Mapping[str, Any], default_window: int) -> ContextRule:
     where = f"context.{kind}"
-    _only(data, {"window", "before", "after", "pseudo"}, where + ".")
+    _only(data, {"window", "before", "after", "pseudo", "termination"}, where + ".")
     return ContextRule(
         kind,
         _window(data.get("window", default_window), f"{where}.window"),
         _patterns(data.get("before", []), f"{where}.before", empty_ok=True),
         _patterns(data.get("after", []), f"{where}.after", empty_ok=True),
         _patterns(data.get("pseudo", []), f"{where}.pseudo", empty_ok=True),
+        _patterns(data.get("termination", []), f"{where}.termination", empty_ok=True),
+        "termination" in data,
     )
 
 
@@ -205,7 +232,11 @@ def _indicator(name: str, data: Mapping[str, Any]) -> IndicatorRule:
     where = f"indicators.{name}"
     if not _NAME.fullmatch(name):
         raise ConfigError(f"risk rules: {where}: use lower-case letters, digits and _ in the name")
-    _only(data, {"severity", "description", "example", "not_flagged", "phrases"}, where + ".")
+    _only(
+        data,
+        {"severity", "description", "example", "not_flagged", "phrases", "unless"},
+        where + ".",
+    )
     example = data.get("example")
     if not isinstance(example, str) or not example.strip():
         raise ConfigError(f"risk rules: {where}.example: give one sentence that raises this flag")
@@ -217,6 +248,7 @@ def _indicator(name: str, data: Mapping[str, Any]) -> IndicatorRule:
         str(data.get("description", "")),
         example,
         pattern,
+        _patterns(data.get("unless", []), f"{where}.unless", empty_ok=True),
     )
 
 

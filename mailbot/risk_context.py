@@ -20,10 +20,13 @@ _CONTRACTIONS = (
 )
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _HYPHEN = re.compile(r"(?<=\w)[-‐‑–](?=\w)")
+_PUNCT = re.compile(r"[,:()\[\]\"!?;]")  # a token of its own: phrases match words, not commas
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z0-9&']+")
-# "..." in a phrase: up to four words, never across a negation ("said nobody has hurt her")
-_GAP = r"(?:\s+(?!(?:not|no|nobody|never|nothing|none|neither|nor)\b)[^\s]+){0,4}?"
+# "..." in a phrase: up to four words ("...8": up to eight), never across a negation
+# ("said nobody has hurt her") or the end of a clause (";")
+_GAP = r"(?:\s+(?!(?:not|no|nobody|never|nothing|none|neither|nor)\b)[^\s;]+){{0,{n}}}?"
+_GAP_WORD = re.compile(r"\.\.\.([1-9]|1[0-2])?")
 _ABBREVIATIONS = re.compile(r"\b(?:mr|mrs|ms|dr|st|no|e\.g|i\.e|etc|approx|tel)\.$", re.IGNORECASE)
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[-•*·]\s)|\n"
@@ -34,13 +37,38 @@ class PhraseError(ValueError):
     """A phrase in the rules cannot be understood; the message says why."""
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, *, phrase: bool = False) -> str:
     """The form phrases are matched against (the evidence keeps the original sentence)."""
     out = text.translate(_QUOTES).lower()
     for pattern, replacement in _CONTRACTIONS:
         out = pattern.sub(replacement, out)
     out = _HYPHEN.sub(" ", out)
+    if not phrase:  # in a phrase, ? ( ) | are the rules file's own syntax
+        out = _PUNCT.sub(lambda m: f" {m.group(0)} ", out)
     return _SPACES.sub(" ", out).strip()
+
+
+def source_words(sentence: str, matched: str) -> str:
+    """The words of ``sentence`` that ``matched`` (found in its normalised form) came from."""
+    words = _WORD.findall(matched)
+    parts: list[str] = []
+    for word in words:
+        if word == "not" and parts:
+            prev = parts.pop()
+            parts.append(_NEGATED.get(prev, rf"{prev}(?:\s+not|n['’]t)"))
+        else:
+            parts.append(re.escape(word).replace("'", "['’]"))
+    if not parts:
+        return matched
+    found = re.search(r"[^a-z0-9&'’]+".join(parts), sentence.lower())
+    return sentence[found.start() : found.end()] if found else matched
+
+
+_NEGATED = {
+    "can": r"can(?:\s*not|['’]t)",
+    "will": r"(?:will\s+not|won['’]t)",
+    "shall": r"(?:shall\s+not|shan['’]t)",
+}
 
 
 def split_sentences(text: str) -> list[str]:
@@ -74,12 +102,13 @@ def phrase_pattern(phrase: str) -> str:
         return body
     out = ""
     first = True  # no separator before the first word (or after a leading optional word)
-    words = _split_top(normalise(phrase), " ")
+    words = _split_top(normalise(phrase, phrase=True), " ")
     for i, word in enumerate(words):
-        if word == "...":
+        gap = _GAP_WORD.fullmatch(word)
+        if gap:
             if i == 0 or i == len(words) - 1:
                 raise PhraseError("'...' must be between two words")
-            out += _GAP
+            out += _GAP.format(n=gap.group(1) or 4)
             continue
         optional = word.endswith("?") and len(word) > 1
         word = word[:-1] if optional else word
@@ -149,6 +178,8 @@ class ContextRule:
     before: re.Pattern[str] | None
     after: re.Pattern[str] | None
     pseudo: re.Pattern[str] | None
+    termination: re.Pattern[str] | None = None
+    own_termination: bool = False  # use ``termination`` above instead of the shared list
 
 
 @dataclass(frozen=True)
@@ -158,6 +189,8 @@ class Trigger:
     end: int
     forward: bool  # reaches phrases after it (a "before" trigger)
     window: int
+    termination: re.Pattern[str] | None = None
+    own_termination: bool = False
 
 
 def find_triggers(norm: str, rules: tuple[ContextRule, ...]) -> list[Trigger]:
@@ -170,7 +203,17 @@ def find_triggers(norm: str, rules: tuple[ContextRule, ...]) -> list[Trigger]:
             for m in pattern.finditer(norm):
                 if any(s < m.end() and m.start() < e for s, e in blocked):
                     continue
-                found.append(Trigger(rule.kind, m.start(), m.end(), forward, rule.window))
+                found.append(
+                    Trigger(
+                        rule.kind,
+                        m.start(),
+                        m.end(),
+                        forward,
+                        rule.window,
+                        rule.termination,
+                        rule.own_termination,
+                    )
+                )
     return found
 
 
@@ -193,7 +236,8 @@ def modifier(
             continue
         if len(_WORD.findall(between)) > trig.window:
             continue
-        if termination is not None and termination.search(between):
+        ends = trig.termination if trig.own_termination else termination
+        if ends is not None and ends.search(between):
             continue
         return trig.kind
     return None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mailbot.context import Deps
 from mailbot.model import Child, Decision, RiskFlag
+from mailbot.schedule import visits
 from outbound import compose
 from outbound.ids import domain_of, make_message_id
 from outbound.values import (
@@ -224,4 +225,15 @@ def forward(
         child_ids=[c.child_id for c in children],
     )
     record_row.forwarded_at = now
+    visits.on_record(
+        session,
+        child_ids=[c.child_id for c in children],
+        sender=reading.message.sender,
+        visit_date=reading.record.visit_date,
+        record_id=record_row.id,
+        now=now,
+        policy=deps.policy,
+        zone=deps.settings.service.timezone,
+        prefix=deps.settings.matching.reference_prefix,
+    )
     return composed.envelope.recipients

@@ -116,18 +116,30 @@ def json_setting(value: str) -> bool | None:
 _INSTALLED: list[logging.Handler] = []
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (tests and daemons may replace it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> IO[str]:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: IO[str]) -> None:
+        pass
+
+
 def configure_logging(
     verbosity: int, json: bool | None = None, stream: IO[str] | None = None
 ) -> logging.Handler:
     """Root logging at WARNING (-v INFO, -vv DEBUG); JSON when ``json`` or, if None, not a tty."""
-    stream = stream or sys.stderr
     if json is None:
-        json = not (hasattr(stream, "isatty") and stream.isatty())
+        shown = stream or sys.stderr
+        json = not (hasattr(shown, "isatty") and shown.isatty())
     root = logging.getLogger()
     for old in _INSTALLED:
         root.removeHandler(old)
     _INSTALLED.clear()
-    handler = logging.StreamHandler(stream)
+    handler = logging.StreamHandler(stream) if stream is not None else _Stderr()
     handler.addFilter(Redact())
     handler.setFormatter(JsonFormatter() if json else logging.Formatter(TEXT_FORMAT))
     root.addHandler(handler)

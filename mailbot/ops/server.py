@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -112,6 +113,20 @@ def start_health_server(deps: Deps, host: str, port: int) -> HealthServer:
     thread.start()
     log.info("health and metrics on http://%s:%d/", host, server.server_address[1])
     return HealthServer(server, thread)
+
+
+@contextmanager
+def serve_health(deps: Deps) -> Iterator[HealthServer | None]:
+    """The health server for ``mailbot run`` while the block runs, when ``[ops] health_port`` is set."""
+    ops = deps.settings.ops
+    if not ops.health_port:
+        yield None
+        return
+    handle = start_health_server(deps, ops.health_host, ops.health_port)
+    try:
+        yield handle
+    finally:
+        handle.stop()
 
 
 def health_routes(deps: Deps) -> list[Route]:

@@ -86,9 +86,10 @@ def format_status(report: dict[str, Any]) -> str:
         if "cursor" in box:
             lines.append(f"  cursor: {box['cursor']}")
     out = report["outbox"]
+    oldest = f" (oldest due {_ago(out['oldest_due_at'], now)})" if out["pending"] else ""
     lines.append(
-        f"outbox: {'ok' if out['ok'] else 'NOT OK'}; {out['pending']} waiting"
-        f" (oldest due {_ago(out['oldest_due_at'], now)}), {out['stuck']} stuck,"
+        f"outbox: {'ok' if out['ok'] else 'NOT OK'}; {out['pending']} waiting{oldest},"
+        f" {out['stuck']} stuck,"
         f" {out['retrying']} retrying, {out['failed_last_hour']} failed in the last hour"
         f" ({out['failed_total']} failed in all)"
     )

@@ -4,7 +4,7 @@
 # (the web page's browser tests). Does nothing when all are present.
 set -euo pipefail
 PACKAGES=(dovecot-imapd dovecot-lmtpd postgresql tesseract-ocr tesseract-ocr-eng antiword catdoc
-          chromium fonts-dejavu-core)
+          chromium fonts-dejavu-core nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,6 +10,7 @@ import pytest
 
 from mailbot.app import open_database
 from mailbot.clock import FixedClock
+from mailbot.context import Deps
 from mailbot.daemon import Daemon
 from mailbot.demo_data import samples
 from mailbot.registry import import_tracker
@@ -29,7 +30,7 @@ class Service:
     daemon: Daemon
 
     @property
-    def deps(self):  # type: ignore[no-untyped-def]
+    def deps(self) -> Deps:
         return self.daemon.deps
 
 

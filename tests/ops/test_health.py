@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -29,7 +30,7 @@ def _queue(svc: Service, key: str) -> None:
         )  # fmt: skip
 
 
-def _ready(svc: Service) -> tuple[bool, dict]:
+def _ready(svc: Service) -> tuple[bool, dict[str, Any]]:
     with svc.deps.sessions() as session:
         return readiness(session, svc.settings, svc.clock.now())
 
@@ -94,10 +95,10 @@ def test_failures_piling_up_are_not_ready(service: Service) -> None:
         outbox.mark_sent(rows[2], service.clock.now())
     assert _ready(service)[0]  # two retrying: under the limit of three
     with service.deps.sessions() as session, session.begin():
-        row = session.get(OutboxRow, rows[2].id)
-        assert row is not None
-        row.status = "failed"
-        row.last_error = "550 no such user"
+        last = session.get(OutboxRow, rows[2].id)
+        assert last is not None
+        last.status = "failed"
+        last.last_error = "550 no such user"
     ok, checks = _ready(service)
     assert not ok
     assert checks["outbox"]["retrying"] == 2 and checks["outbox"]["failed_last_hour"] == 1
@@ -158,3 +159,22 @@ def test_web_page_routes_answer_the_same(service: Service) -> None:
     service.daemon.process_mailbox()
     assert asyncio.run(get("/readyz")).status_code == 200
     assert "mailbot_exceptions_open" in asyncio.run(get("/metrics")).text
+
+
+def test_serve_health_follows_the_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from mailbot.ops.server import serve_health
+    from tests.ops.conftest import make_service
+
+    with serve_health(make_service(tmp_path / "off").deps) as handle:
+        assert handle is None  # health_port = 0: off
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    svc = make_service(tmp_path / "on", ops={"health_port": port})
+    with serve_health(svc.deps) as handle:
+        assert handle is not None and handle.port == port
+        assert _get(port, "/healthz")[0] == 200
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)

@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Iterator
 from email import message_from_bytes
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ def stream() -> Iterator[io.StringIO]:
     root.setLevel(level)
 
 
-def _lines(out: io.StringIO) -> list[dict]:
+def _lines(out: io.StringIO) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 

@@ -22,7 +22,9 @@ def _scrape(svc: Service) -> dict[tuple[str, tuple[tuple[str, str], ...]], float
     }
 
 
-def _value(samples: dict, name: str, **labels: str) -> float:
+def _value(
+    samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str
+) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 

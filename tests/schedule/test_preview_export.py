@@ -28,9 +28,11 @@ ROWS = [
 
 def test_preview_is_what_the_scans_then_send(tmp_path: Path) -> None:
     deps, clock = setup(tmp_path, ROWS, digest=True)
+    with deps.sessions() as session:
+        before = session.scalar(select(func.count()).select_from(VisitRow))
     planned = preview(deps, D(2026, 5, 18), 20)
     with deps.sessions() as session:  # a preview changes nothing
-        assert session.scalar(select(func.count()).select_from(VisitRow)) == 0
+        assert session.scalar(select(func.count()).select_from(VisitRow)) == before
     assert all(set(p) == {"send_on", "kind", "child_ids", "visit_due", "to"} for p in planned)
     assert {"kind": "record_chase", "send_on": "2026-06-04", "child_ids": ["E3200002"],
             "visit_due": "2026-06-02", "to": [NURSE]} in planned  # fmt: skip

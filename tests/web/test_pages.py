@@ -64,3 +64,14 @@ def test_phone_width_queue_has_no_sideways_scroll(
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at phone width"
     finally:
         context.close()
+
+
+def test_keyboard_reaches_the_skip_link_then_the_queue(site: Site, page: Any) -> None:
+    sign_in(page, site.url, "bs@example.gov.uk")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id || document.activeElement.textContent")
+    assert focused == "status"  # the first control in the main content: the queue's filter
+    shot(page, "15-keyboard-focus", full=False)
