@@ -32,8 +32,9 @@ def case_file_for(deps: Deps, record_id: int, by: str) -> tuple[str, bytes]:
             child = roster.child(link.child_id)
             if child is not None:
                 children.append(
-                    ChildSummary(child.initials, child.child_id, child.first_name,
-                                 child.last_name, child.dob)
+                    ChildSummary(
+                        child.initials, child.child_id, child.first_name, child.last_name, child.dob
+                    )
                 )
         binary = shutil.which("libreoffice") or shutil.which("soffice")
         made = case_file(
@@ -47,7 +48,11 @@ def case_file_for(deps: Deps, record_id: int, by: str) -> tuple[str, bytes]:
             converter=libreoffice_converter(binary) if binary else None,
         )
         audit.record(
-            session, at=now, actor=by, action="case_file_downloaded", subject_type="record",
+            session,
+            at=now,
+            actor=by,
+            action="case_file_downloaded",
+            subject_type="record",
             subject_id=record_id,
         )
     ids = "-".join(c.child_id for c in children) or "unmatched"

@@ -27,6 +27,7 @@ from mailbot.pipeline import Pipeline, Result
 from mailbot.schedule.runner import SchedulerRunner
 from mailbot.settings import Settings
 from mailbot.wiring import make_mailbox_from, make_sender_from
+from mailbot.workers import SharedWork, single_process_lock
 from outbound.sender import Sender
 from parsers.isolate import shutdown as shutdown_readers
 
@@ -80,12 +81,20 @@ class Daemon:
         return done
 
     def send_outbox(self) -> int:
-        return OutboxWorker(self.deps, self.sender).drain()
+        return OutboxWorker(self.deps, self.sender, self.holder).drain()
+
+    @property
+    def shared(self) -> bool:
+        """Several workers may share this database (PostgreSQL)."""
+        return self.deps.settings.database.url.startswith("postgresql")
 
     def run_once(self) -> dict[str, int]:
         counts = {o.value: 0 for o in Outcome}
-        for _, result in self.process_mailbox():
-            counts[result.outcome.value] += 1
+        if self.shared:
+            counts["processed"] = SharedWork(self.pipeline, self.mailbox, self.holder).drain()
+        else:
+            for _, result in self.process_mailbox():
+                counts[result.outcome.value] += 1
         counts["sent"] = self.send_outbox()
         return counts
 
@@ -107,6 +116,7 @@ class Daemon:
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        lock = single_process_lock(self.deps.settings.database.url)
         poll = self.deps.settings.mailbox.poll_seconds
         runner = SchedulerRunner(self.deps, self.holder) if scheduler else None
         sender = threading.Thread(target=self._outbox_loop, name="outbox", daemon=True)
@@ -115,6 +125,8 @@ class Daemon:
             runner.start()
         log.warning("mailbot running: mailbox %s", self.mailbox.name)
         try:
+            if self.shared:
+                self._shared_loop(poll)
             while not self.stop.is_set():
                 if self.process_mailbox():
                     self.wake_outbox.set()
@@ -135,3 +147,36 @@ class Daemon:
             self.mailbox.close()
             self.sender.close()
             shutdown_readers()
+            if lock is not None:
+                lock.close()
+
+    def _shared_loop(self, poll: float) -> None:
+        """Several workers on PostgreSQL: watch the mailbox when holding its lease; always
+        process what is received; until stopped."""
+        work = SharedWork(self.pipeline, self.mailbox, self.holder)
+        watcher = False
+        try:
+            while not self.stop.is_set():
+                try:
+                    watcher = work.watch()
+                    if watcher:
+                        work.receive()
+                        work.acknowledge()
+                        self.cursors.fetched(self.mailbox.name)
+                except MailboxError as exc:
+                    log.error("mailbox %s: %s", self.mailbox.name, exc)
+                    self.cursors.fetched(self.mailbox.name, str(exc))
+                done = work.process()
+                if done:
+                    self.wake_outbox.set()
+                    continue
+                if watcher:
+                    try:
+                        self.mailbox.wait(min(poll, 2.0))
+                    except MailboxError:
+                        self.stop.wait(1.0)
+                else:
+                    self.stop.wait(0.5)
+        finally:
+            if watcher:
+                work.release()

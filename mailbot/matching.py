@@ -11,9 +11,10 @@ removed quoted history, so a child named in an older message never counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from mailbot.matching_combine import absorb_repeats, merge_candidates
+from mailbot.matching_text import text_mentions
 from mailbot.model import Candidate, Decision, MatchContext
 from mailbot.names import (
     DobAgreement,
@@ -60,20 +61,30 @@ class _Outcome:
 def decide(
     record: VisitRecord, context: MatchContext, roster: Roster, id_pattern: str = r"E\d{7}"
 ) -> Decision:
-    """Decide which child (or children) the record is about, and how sure we are."""
+    """Decide which child (or children) the record is about, and how sure we are.
+
+    A record with no usable labelled name is searched for tracker children named in its
+    text (``matching_text``); they are then judged by the same rules as labelled names.
+    """
     sender = context.sender.strip().lower()
+    in_text: tuple[ChildMention, ...] = ()
+    if not any(split_name(m.full_name, m.first_name, m.last_name) for m in record.children):
+        in_text = text_mentions(record.text, roster)
+        record = replace(record, children=(*record.children, *in_text)) if in_text else record
     subjects, notes = _subjects(record, context, roster, id_pattern)
     if not subjects:
         reason = "; ".join(notes) or "the record names no child and quotes no reference or ID"
         return Decision((), False, reason)
     token = record.references[0] if len(record.references) == 1 else None
     outcomes = [_resolve(s, roster, sender, token) for s in subjects]
-    outcomes = _absorb_repeats(outcomes, subjects, roster)
-    ids = tuple(dict.fromkeys(o.child_id for o in outcomes if o.certain and o.child_id))
-    certain = bool(ids) and all(o.certain for o in outcomes) and not notes
-    reasons = list(dict.fromkeys([*(o.reason for o in outcomes), *notes]))
-    candidates = _merge_candidates(o.candidates for o in outcomes)
-    return Decision(ids, certain, "; ".join(reasons), candidates)
+    kept = absorb_repeats(outcomes, subjects, roster)
+    ids = tuple(dict.fromkeys(o.child_id for o in kept if o.certain and o.child_id))
+    certain = bool(ids) and all(o.certain for o in kept) and not notes
+    reasons = list(dict.fromkeys([*(o.reason for o in kept), *notes]))
+    reason = "; ".join(reasons)
+    if in_text:
+        reason = f"named in the text: {reason}"
+    return Decision(ids, certain, reason, merge_candidates(o.candidates for o in kept))
 
 
 # --- gathering what the record says -------------------------------------------------
@@ -374,45 +385,3 @@ def _candidate(
         evidence.append("sender visits this child")
     total = max(0.0, min(100.0, 0.55 * score + _DOB_SCORE[dob] + (5.0 if visited else 0.0)))
     return Candidate(cid, round(total, 1), tuple(evidence))
-
-
-# --- putting the subjects together ------------------------------------------------------
-
-
-def _absorb_repeats(
-    outcomes: list[_Outcome], subjects: list[_Subject], roster: Roster
-) -> list[_Outcome]:
-    """Drop an unsure mention that only repeats a child identified for sure elsewhere."""
-    sure = {o.child_id for o in outcomes if o.certain and o.child_id}
-    kept = []
-    for outcome, subject in zip(outcomes, subjects, strict=True):
-        if not outcome.certain and _repeats(subject, sure, roster):
-            continue
-        kept.append(outcome)
-    return kept
-
-
-def _repeats(subject: _Subject, sure: set[str], roster: Roster) -> bool:
-    if subject.pointers or subject.mention is None or subject.name is None:
-        return False
-    for cid in sure:
-        child = roster.child(cid)
-        assert child is not None
-        agreement = compare(subject.name, roster.folded(cid), roster.nicknames).agreement
-        dob = compare_dob(subject.mention.dob, child.dob)
-        close = agreement.identifies or agreement in (
-            NameAgreement.FIRST_ONLY,
-            NameAgreement.INITIAL,
-        )
-        if close and dob in (DobAgreement.SAME, DobAgreement.UNKNOWN):
-            return True
-    return False
-
-
-def _merge_candidates(groups: Iterable[tuple[Candidate, ...]]) -> tuple[Candidate, ...]:
-    best: dict[str, Candidate] = {}
-    for group in groups:
-        for cand in group:
-            if cand.child_id not in best or cand.score > best[cand.child_id].score:
-                best[cand.child_id] = cand
-    return tuple(sorted(best.values(), key=lambda c: -c.score)[:10])

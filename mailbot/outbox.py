@@ -23,8 +23,6 @@ from store.models import OutboxRow, RecordRow
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
-
 
 class OutboxWorker:
     def __init__(self, deps: Deps, sender: Sender, worker: str = "worker") -> None:
@@ -37,7 +35,11 @@ class OutboxWorker:
         sent = 0
         with self.deps.sessions() as session:
             rows = outbox.claim(
-                session, worker=self.worker, now=self.deps.clock.now(), lease=LEASE, limit=limit
+                session,
+                worker=self.worker,
+                now=self.deps.clock.now(),
+                lease=timedelta(seconds=self.deps.settings.workers.outbox_lease_seconds),
+                limit=limit,
             )
             session.commit()
             for row in rows:

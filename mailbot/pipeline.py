@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +25,9 @@ from mailbot.model import Decision, MatchContext, Outcome, RiskFlag
 from mailbot.risk import flags as risk_flags
 from mailbot.schedule import visits
 from mailbot.screening import screen
+from parsers.mime import headers_only
 from parsers.record import ParsedMessage, ProblemKind, Reading, VisitRecord
-from store import audit, ledger
+from store import audit, inbound, ledger
 from store.models import MessageRow
 
 log = logging.getLogger(__name__)
@@ -65,14 +68,45 @@ class Pipeline:
     def process(self, raw: bytes, *, mailbox: str, position: str, dry_run: bool = False) -> Result:
         """Process one raw message found at ``position`` in ``mailbox``; never raises for bad mail."""
         reading = self._read(raw)
+        with self._transaction(commit=not dry_run) as session:
+            known = ledger.seen_position(session, mailbox, position)
+            if known is not None:
+                return self._seen(known)
+            message = reading.message if reading else None
+            row = self._new_row(session, raw, message, mailbox, position, Outcome.EXCEPTION.value)
+            return self._handle(session, row, raw, reading)
+
+    def receive(self, raw: bytes, *, mailbox: str, position: str) -> int | None:
+        """Keep a message for any worker to process (several workers on PostgreSQL).
+
+        Returns the ledger row's ID, or None when this position was received before.
+        """
+        message = headers_only(raw, self.deps.read_options)
+        with self._transaction(commit=True) as session:
+            if ledger.seen_position(session, mailbox, position) is not None:
+                return None
+            return self._new_row(session, raw, message, mailbox, position, inbound.RECEIVED).id
+
+    def process_received(self, row_id: int, worker: str) -> Result | None:
+        """Process a received message this worker has claimed; None if it is no longer ours."""
+        with self._transaction(commit=True) as session:
+            row = inbound.lock_received(session, row_id, worker)
+            if row is None:
+                return None
+            raw = ledger.raw_bytes(session, row.sha256) or b""
+            reading = self._read(raw)
+            row.claimed_until = None
+            return self._handle(session, row, raw, reading)
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Session]:
         session = self.deps.sessions()
         try:
-            result = self._process(session, raw, reading, mailbox, position)
-            if dry_run:
-                session.rollback()
-            else:
+            yield session
+            if commit:
                 session.commit()
-            return result
+            else:
+                session.rollback()
         except Exception:
             session.rollback()
             raise
@@ -86,39 +120,45 @@ class Pipeline:
             log.exception("reader failed")
             return None
 
-    def _process(
+    @staticmethod
+    def _seen(known: MessageRow) -> Result:
+        return Result(
+            Outcome.DUPLICATE,
+            known.message_id,
+            reason=f"already processed as message {known.id}",
+            row_id=known.id,
+        )
+
+    def _new_row(
         self,
         session: Session,
         raw: bytes,
-        reading: Reading | None,
+        message: ParsedMessage | None,
         mailbox: str,
         position: str,
-    ) -> Result:
+        outcome: str,
+    ) -> MessageRow:
         now = self.deps.clock.now()
-        known = ledger.seen_position(session, mailbox, position)
-        if known is not None:
-            return Result(
-                Outcome.DUPLICATE,
-                known.message_id,
-                reason=f"already processed as message {known.id}",
-                row_id=known.id,
-            )
-        digest = ledger.keep_raw(session, raw, now)
-        message = reading.message if reading else None
         row = MessageRow(
             mailbox=mailbox,
             position=position,
-            sha256=digest,
+            sha256=ledger.keep_raw(session, raw, now),
             message_id=message.message_id if message else None,
             sender=message.sender if message else "",
             subject=(message.subject if message else "")[:2000],
             received_at=now,
-            outcome=Outcome.EXCEPTION.value,
+            outcome=outcome,
             correlation_id=str(uuid.uuid4()),
         )
-        earlier = ledger.earlier_copy(session, row.message_id, digest)
         session.add(row)
         session.flush()
+        return row
+
+    def _handle(
+        self, session: Session, row: MessageRow, raw: bytes, reading: Reading | None
+    ) -> Result:
+        now = self.deps.clock.now()
+        earlier = ledger.earlier_copy(session, row.message_id, row.sha256, before=row.id)
         if earlier is not None:
             return self._finish(
                 session,
@@ -128,7 +168,7 @@ class Pipeline:
                 now,
                 duplicate_of=earlier.id,
             )
-        if reading is None or message is None:
+        if reading is None:
             return self._exception(
                 session,
                 row,
@@ -137,6 +177,7 @@ class Pipeline:
                 "mailbot could not read this message (an internal error); the original is kept",
                 now,
             )
+        message = reading.message
         verdict = screen(message, self.deps.own_addresses)
         if verdict.action == "ignore":
             return self._finish(session, row, Outcome.IGNORED, verdict.reason, now)

@@ -18,6 +18,7 @@ from mailbot.model import RiskFlag
 from mailbot.risk_context import (
     ContextRule,
     PhraseError,
+    Trigger,
     compile_phrases,
     find_triggers,
     modifier,
@@ -63,7 +64,6 @@ class RiskRules:
     context: tuple[ContextRule, ...]
     termination: re.Pattern[str] | None
     form: Mapping[str, FormRule]
-    any_phrase: re.Pattern[str]  # every indicator's phrases at once: a quick first look
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -97,10 +97,7 @@ def load_rules(toml_text: str) -> RiskRules:
     form_data = _table(data, "form", "")
     _only(form_data, set(FORM_ANSWERS), "form.")
     form = {key: _form_rule(key, _table(form_data, key, "form.")) for key in form_data}
-    every = [r.pattern.pattern for r in indicators]
-    rules = RiskRules(
-        indicators, context, termination, form, re.compile("|".join(f"(?:{p})" for p in every))
-    )
+    rules = RiskRules(indicators, context, termination, form)
     _check_examples(rules, indicators_data)
     return rules
 
@@ -155,12 +152,12 @@ def _identity_lines(record: VisitRecord) -> frozenset[str]:
 def sentence_flags(sentence: str, rules: RiskRules) -> tuple[RiskFlag, ...]:
     """The flags one sentence raises, after negation, history, hypotheses and other people."""
     norm = normalise(sentence)
-    if not rules.any_phrase.search(norm):
-        return ()
-    triggers = find_triggers(norm, rules.context)
+    triggers: list[Trigger] | None = None  # found only when some phrase is there
     out: list[RiskFlag] = []
     for rule in rules.indicators:
         for match in rule.pattern.finditer(norm):
+            if triggers is None:
+                triggers = find_triggers(norm, rules.context)
             if modifier(norm, match.span(), triggers, rules.termination) is None:
                 if rule.unless is not None and rule.unless.search(norm):
                     break
@@ -291,12 +288,16 @@ def _patterns(value: object, where: str, *, empty_ok: bool) -> re.Pattern[str] |
         if empty_ok:
             return None
         raise ConfigError(f"risk rules: {where}: needs at least one phrase")
+    try:
+        return compile_phrases(list(value))
+    except (PhraseError, re.error):
+        pass  # find the phrase at fault, to name it
     for i, phrase in enumerate(value):
         try:
             compile_phrases([phrase])
         except (PhraseError, re.error) as exc:
             raise ConfigError(f"risk rules: {where}[{i}] {phrase!r}: {exc}") from exc
-    return compile_phrases(list(value))
+    raise ConfigError(f"risk rules: {where}: the phrases cannot be combined")
 
 
 def _severity(value: object, where: str) -> str:

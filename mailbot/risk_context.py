@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CONTRACTIONS = (
-    (re.compile(r"\bcan'?t\b"), "can not"),
-    (re.compile(r"\bcannot\b"), "can not"),
-    (re.compile(r"\bwon'?t\b"), "will not"),
-    (re.compile(r"\bshan'?t\b"), "shall not"),
-    (re.compile(r"\b(\w+)n't\b"), r"\1 not"),
-)
+_CONTRACTIONS = re.compile(r"\b(?:(can)'?t|(can)not|(wo)n'?t|(sha)n'?t|(\w+)n't)\b")
+_UNCONTRACT = {"can": "can", "wo": "will", "sha": "shall"}
+
+
+def _uncontract(m: re.Match[str]) -> str:
+    word = next(g for g in m.groups() if g is not None)
+    return f"{_UNCONTRACT.get(word, word)} not"
+
+
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"'})
 _HYPHEN = re.compile(r"(?<=\w)[-‐‑–](?=\w)")
 _PUNCT = re.compile(r"[,:()\[\]\"!?;]")  # a token of its own: phrases match words, not commas
@@ -40,8 +42,8 @@ class PhraseError(ValueError):
 def normalise(text: str, *, phrase: bool = False) -> str:
     """The form phrases are matched against (the evidence keeps the original sentence)."""
     out = text.translate(_QUOTES).lower()
-    for pattern, replacement in _CONTRACTIONS:
-        out = pattern.sub(replacement, out)
+    if "'" in out or "not" in out:
+        out = _CONTRACTIONS.sub(_uncontract, out)
     out = _HYPHEN.sub(" ", out)
     if not phrase:  # in a phrase, ? ( ) | are the rules file's own syntax
         out = _PUNCT.sub(lambda m: f" {m.group(0)} ", out)

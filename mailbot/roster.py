@@ -177,6 +177,11 @@ class Roster:
                 found.update(dict.fromkeys(self._by_dob.get(swapped, ())))
         return tuple(found)
 
+    def named(self, surname_key: str, first: str) -> tuple[str, ...]:
+        """Children with this folded surname (joined, or one part of a double-barrelled one)
+        and this first name or one of its short forms: one dictionary look-up."""
+        return self._by_full.get((surname_key, first), ())
+
     def children_born(self, dob: date) -> tuple[str, ...]:
         return self._by_dob.get(dob, ())
 

@@ -158,6 +158,15 @@ class Ops:
 
 
 @dataclass(frozen=True)
+class Workers:
+    """Leases that let a live worker take over a dead one's work (several workers on PostgreSQL)."""
+
+    claim_seconds: float = 120.0  # a received message being processed
+    outbox_lease_seconds: float = 120.0  # an email being sent
+    mailbox_lease_seconds: float = 60.0  # watching a mailbox
+
+
+@dataclass(frozen=True)
 class Settings:
     service: Service = field(default_factory=Service)
     database: Database = field(default_factory=Database)
@@ -168,6 +177,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     schedule: Schedule = field(default_factory=Schedule)
     web: Web = field(default_factory=Web)
+    workers: Workers = field(default_factory=Workers)
     retention: Retention = field(default_factory=Retention)
     ops: Ops = field(default_factory=Ops)
     source: str = "built-in defaults"

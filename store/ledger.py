@@ -30,9 +30,13 @@ def keep_raw(session: Session, raw: bytes, now: datetime) -> str:
     return digest
 
 
-def earlier_copy(session: Session, message_id: str | None, digest: str) -> MessageRow | None:
-    """The first message already handled with the same Message-ID or the same bytes."""
+def earlier_copy(
+    session: Session, message_id: str | None, digest: str, *, before: int | None = None
+) -> MessageRow | None:
+    """The first message (received before row ``before``) with the same Message-ID or bytes."""
     query = select(MessageRow).where(MessageRow.outcome != "duplicate")
+    if before is not None:
+        query = query.where(MessageRow.id < before)
     if message_id:
         query = query.where((MessageRow.message_id == message_id) | (MessageRow.sha256 == digest))
     else:

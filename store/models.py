@@ -130,6 +130,11 @@ class MessageRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
     correlation_id: Mapped[str] = mapped_column(String(36), default="")
+    # Several workers: a received message is claimed for processing with a lease, and the
+    # mailbox's watcher moves it out of the inbox once it is processed.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RecordRow(Base):

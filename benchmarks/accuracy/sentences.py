@@ -212,6 +212,7 @@ ALSO: dict[str, set[str]] = {
     "{n} has been self-harming and showed me cuts on {his} arm.": {"injury"},
     "{n} disclosed to the school nurse that mum's partner touched {him}.": {"injury"},
     "{n} was found carrying a knife.": {"police"},
+    "Police believe {n} is involved in county lines.": {"police"},
     "{n} was reported missing to police on Tuesday night.": {"police"},
     "{n} took an overdose at the weekend and was seen at hospital.": {"illness_isolation"},
     "{n} attended A&E with a head injury on Sunday.": {"illness_isolation"},

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from mailbot.context import Deps, load_children
 from mailbot.model import Child, Plan
-from mailbot.schedule import lease
 from mailbot.schedule.emails import compose_due
 from mailbot.schedule.planner import (
     DueEmail,
@@ -34,6 +33,7 @@ from mailbot.schedule.policy import Policy, load_policy
 from mailbot.schedule.visits import sync_visits, to_plan
 from mailbot.schedule.workdays import Calendar
 from store import audit, outbox
+from store import leases as lease
 from store import visits as store
 
 log = logging.getLogger(__name__)

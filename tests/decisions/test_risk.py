@@ -152,6 +152,59 @@ def test_flags_are_once_per_indicator_and_sentence(rules: RiskRules) -> None:
     assert [f.indicator for f in flags(record, rules)] == ["injury"]
 
 
+def test_a_form_answer_and_a_sentence_saying_the_same_raise_one_flag(rules: RiskRules) -> None:
+    record = VisitRecord(
+        child_seen=False,
+        text="Carer said Ethan was out; I could not see him. "
+        "Carer reports he has been staying out late.",
+    )
+    raised = flags(record, rules)
+    assert [f.indicator for f in raised] == ["not_seen"]  # staying out late is not missing
+    (flag,) = raised
+    assert flag.severity == "high"  # the form's severity, the higher of the two
+    assert "I could not see him." in flag.evidence
+    assert "Form answer: the child was not seen." in flag.evidence
+    assert flag.matched in flag.evidence
+
+
+def test_two_sentences_for_one_indicator_are_quoted_in_one_flag(rules: RiskRules) -> None:
+    record = VisitRecord(text="She had a bruise on her arm. Staff also saw a burn on her hand.")
+    (flag,) = flags(record, rules)
+    assert flag.indicator == "injury"
+    assert "bruise on her arm" in flag.evidence and "burn on her hand" in flag.evidence
+
+
+def test_stopped_by_police_with_older_boys(rules: RiskRules) -> None:
+    sentence = (
+        "He told me he was stopped by police on Saturday night in the town centre with older boys."
+    )
+    raised = {f.indicator for f in sentence_flags(sentence, rules)}
+    assert raised == {"police", "exploitation"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "matched"),
+    [
+        ("Dad can't cope with her behaviour.", "can't cope"),
+        ("Mum's partner, who we haven't been told about, was in the kitchen.", "partner, who"),
+    ],
+)
+def test_the_matched_words_are_the_senders_own(
+    sentence: str, matched: str, rules: RiskRules
+) -> None:
+    (flag,) = sentence_flags(sentence, rules)
+    assert flag.matched.startswith(matched) and flag.matched in sentence
+
+
+def test_unless_words_keep_a_phrase_from_flagging(rules: RiskRules) -> None:
+    assert (
+        sentence_flags("A police officer gave a talk in assembly about road safety.", rules) == ()
+    )
+    assert [f.indicator for f in sentence_flags("A police officer spoke to him.", rules)] == [
+        "police"
+    ]
+
+
 def test_sentences_of_a_record_are_quoted_whole(rules: RiskRules) -> None:
     record = VisitRecord(text="Visit went well. Mr. Brown said the police attended on Friday.")
     (flag,) = flags(record, rules)
@@ -221,11 +274,10 @@ def test_rules_file_mistakes_name_the_rule(text: str, message: str) -> None:
 
 def test_a_practice_lead_can_add_a_phrase() -> None:
     before = load_rules(GOOD)
-    assert sentence_flags("He has been seen with a machete.", before) == ()
-    after = load_rules(_with('"running drugs",', '"running drugs", "machete",'))
-    assert [f.indicator for f in sentence_flags("He has been seen with a machete.", after)] == [
-        "exploitation"
-    ]
+    sentence = "He has been seen wearing a balaclava."
+    assert sentence_flags(sentence, before) == ()
+    after = load_rules(_with('"running drugs",', '"running drugs", "balaclava",'))
+    assert [f.indicator for f in sentence_flags(sentence, after)] == ["exploitation"]
 
 
 def test_form_lines_naming_the_visitor_are_not_narrative(rules: RiskRules) -> None:

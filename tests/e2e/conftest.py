@@ -135,12 +135,26 @@ def workspace_e2e(
 def daemon(root: Path, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "mailbot.cli", "--config", str(root / "mailbot.toml"), "run", *args],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
 def run_once(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mailbot.cli", "--config", str(root / "mailbot.toml"), "run", "--once"],
-        cwd=root, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mailbot.cli",
+            "--config",
+            str(root / "mailbot.toml"),
+            "run",
+            "--once",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )

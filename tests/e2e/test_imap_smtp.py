@@ -25,7 +25,9 @@ def _distinct(n: int) -> list[bytes]:
     out = []
     for i in range(n):
         s: Sample = base[i % len(base)]
-        out.append(s.raw.replace(b"@partners.example.org>", f".e{i}@partners.example.org>".encode(), 1))
+        out.append(
+            s.raw.replace(b"@partners.example.org>", f".e{i}@partners.example.org>".encode(), 1)
+        )
     return out
 
 
@@ -94,8 +96,11 @@ def test_dovecot_restart_while_idling_misses_nothing(
         imap.append(_distinct(1))
         assert len(receiver[0].wait_for("forward", 1)) == 1
         restart = subprocess.run(
-            ["bash", "scripts/servers/start-dovecot.sh"], capture_output=True, text=True,
-            env={**__import__("os").environ, "MAILTEST_KEEP_MAIL": "1"}, timeout=120,
+            ["bash", "scripts/servers/start-dovecot.sh"],
+            capture_output=True,
+            text=True,
+            env={**__import__("os").environ, "MAILTEST_KEEP_MAIL": "1"},
+            timeout=120,
             cwd=Path(__file__).parents[2],
         )
         assert restart.returncode == 0, restart.stderr
@@ -124,8 +129,12 @@ def test_wrong_password_is_a_clear_error_and_the_daemon_keeps_going(
 
 @pytest.mark.parametrize("n", [1])
 def test_pipeline_store_on_postgresql_with_imap(
-    tmp_path: Path, n: int, imap: Imap, receiver: tuple[Receiver, int],
-    workspace_e2e: Callable[..., Path], db_url: str,
+    tmp_path: Path,
+    n: int,
+    imap: Imap,
+    receiver: tuple[Receiver, int],
+    workspace_e2e: Callable[..., Path],
+    db_url: str,
 ) -> None:
     root = workspace_e2e(db_url=db_url)
     imap.append(_distinct(5))
