@@ -169,11 +169,71 @@ def backlog(root: Path, folder: str, batch: list[tuple[str, bytes]]) -> tuple[fl
     return elapsed, rss_mb
 
 
+def scaling(max_workers: int, n: int, rx: Receiver, smtp_port: int) -> list[tuple[int, float]]:
+    """Records/s with 1..max_workers ``mailbot run`` processes on one PostgreSQL database."""
+    from tests.conftest import reset_postgres
+
+    url = os.environ.get("MAILTEST_PG_URL", "postgresql+psycopg://app:app@127.0.0.1:15432/app_test")
+    out = []
+    for count in range(1, max_workers + 1):
+        reset_postgres(url)
+        folder = f"W{uuid.uuid4().hex[:8]}"
+        with imap() as c:
+            c.create_folder(folder)
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            (root / "pw").write_text("bobpw")
+            write_settings(
+                root, url,
+                mailbox={"kind": "imap", "host": "127.0.0.1", "port": PORT, "security": "none",
+                         "username": "bob", "password_file": str(root / "pw"), "folder": folder,
+                         "processed_folder": f"{folder}/Processed",
+                         "exceptions_folder": f"{folder}/Exc"},
+                outbound={"kind": "smtp", "host": "127.0.0.1", "port": smtp_port,
+                          "security": "none", "auth": "none"},
+                forwarding={"acknowledge_senders": False},
+            )  # fmt: skip
+            settings = load(root / "mailbot.toml", {})
+            from mailbot.app import open_database
+
+            open_database(settings, migrate=True)
+            import_tracker(build(settings), write_tracker(root))
+            with imap() as c:
+                for _, raw in records(n):
+                    c.append(folder, raw)
+            before = rx.count
+            cmd = [sys.executable, "-m", "mailbot.cli", "--config", str(root / "mailbot.toml"),
+                   "run"]  # fmt: skip
+            start = time.perf_counter()
+            procs = [
+                subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+                for _ in range(count)
+            ]  # fmt: skip
+            while rx.count - before < n and time.perf_counter() - start < 900:
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - start
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(timeout=60)
+        with imap() as c:
+            for name in (f"{folder}/Processed", f"{folder}/Exc", folder):
+                if c.folder_exists(name):
+                    c.delete_folder(name)
+        out.append((count, (rx.count - before) / elapsed))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--trickle", type=int, default=60)
     parser.add_argument("--backlog", type=int, default=10000)
+    parser.add_argument(
+        "--workers", type=int, default=0,
+        help="also measure 1..N workers on PostgreSQL (MAILTEST_PG_URL) with --records records",
+    )  # fmt: skip
     args = parser.parse_args()
     rx = Receiver()
     port = free_port()
@@ -213,6 +273,12 @@ def main() -> None:
                 f"peak RSS {rss:.0f} MB; {per_big * 1000:.1f} ms/record vs "
                 f"{per_small * 1000:.1f} ms/record for {small} (linear if close)"
             )
+        if args.workers:
+            table = scaling(args.workers, args.records, rx, port)
+            one = table[0][1]
+            print("workers  records/s  vs 1 worker  (PostgreSQL, one Dovecot mailbox)")
+            for count, rate_n in table:
+                print(f"{count:>7}  {rate_n:9.1f}  {rate_n / one:10.2f}x")
     finally:
         controller.stop()
         with imap() as c:

@@ -34,6 +34,7 @@ from parsers.isolate import shutdown as shutdown_readers
 log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL = 5.0  # seconds between outbox passes when nothing wakes the worker
+STOP_CHECK = 5.0  # the longest a mailbox wait blocks before the loop looks at the stop flag
 
 
 @dataclass
@@ -133,7 +134,7 @@ class Daemon:
                 if self.stop.is_set():
                     break
                 try:
-                    self.mailbox.wait(poll)
+                    self.mailbox.wait(min(poll, STOP_CHECK))
                 except MailboxError as exc:
                     log.error("mailbox %s: %s", self.mailbox.name, exc)
                     self.cursors.fetched(self.mailbox.name, str(exc))

@@ -29,7 +29,7 @@ from mailbot.risk_context import (
 from parsers.record import VisitRecord
 
 SEVERITIES = ("high", "medium", "low")
-CONTEXT_KINDS = ("negated", "historical", "hypothetical", "other_person")
+CONTEXT_KINDS = ("negated", "historical", "hypothetical", "other_person", "general")
 FORM_ANSWERS = (
     "child_not_seen",
     "not_seen_alone",

@@ -1,6 +1,6 @@
 """Score the risk rules sentence by sentence on a held-out set (heldout_wide / heldout_fresh).
 
-    python -m benchmarks.accuracy.heldout_score [wide|fresh|old] [--misses]
+    python -m benchmarks.accuracy.heldout_score [wide|fresh|third|old] [--misses]
 
 Recall per indicator: the sentences written for it that raise it. Precision per indicator:
 of the flags it raised, those the sentence was written for (its own indicator or one named
@@ -54,7 +54,7 @@ def _old_cases() -> list[Case]:
 
 
 def report(which: str, *, misses: bool = False) -> tuple[str, dict[str, float]]:
-    from benchmarks.accuracy import heldout_fresh, heldout_wide
+    from benchmarks.accuracy import heldout_fresh, heldout_third, heldout_wide
     from mailbot.resources import config_text
     from mailbot.risk import load_rules, sentence_flags
 
@@ -62,7 +62,8 @@ def report(which: str, *, misses: bool = False) -> tuple[str, dict[str, float]]:
     if which == "old":
         todo = _old_cases()
     else:
-        todo = cases(heldout_wide if which == "wide" else heldout_fresh)
+        sets = {"wide": heldout_wide, "fresh": heldout_fresh, "third": heldout_third}
+        todo = cases(sets[which])
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     found: Counter[str] = Counter()
