@@ -46,7 +46,9 @@ def test_plain_reply_to_an_alert_is_matched_and_its_answers_read(workspace: Path
     reply["Message-ID"] = "<reply-1@health.example.nhs.uk>"
     reply["In-Reply-To"] = alert["Message-ID"]
     reply["References"] = alert["Message-ID"]
-    quoted = "\n".join("> " + line for line in alert.get_body(("plain",)).get_content().splitlines())  # type: ignore[union-attr]
+    quoted = "\n".join(
+        "> " + line for line in alert.get_body(("plain",)).get_content().splitlines()
+    )  # type: ignore[union-attr]
     reply.set_content(
         "Child seen: Yes\nSeen alone: Yes\nDate of visit: 18/11/2026\nVisit method: Face to face\n"
         "Any concerns: No\nHas the risk changed: No\nObservations: Happy at school, eating well.\n\n"
@@ -64,8 +66,9 @@ def test_plain_reply_to_an_alert_is_matched_and_its_answers_read(workspace: Path
         assert record.fields["visit_date"] == "2026-11-18"
         assert record.fields["any_concerns"] is False
         assert "reference" in record.match_reason or "reply" in record.match_reason
-        visit = s.scalars(select(VisitRow).where(VisitRow.child_id == "E1000001",
-                                                VisitRow.record_id == record.id)).one()
+        visit = s.scalars(
+            select(VisitRow).where(VisitRow.child_id == "E1000001", VisitRow.record_id == record.id)
+        ).one()
         assert visit.status == "done" and visit.responded_at is not None
 
 

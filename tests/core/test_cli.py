@@ -10,13 +10,24 @@ from pathlib import Path
 from mailbot.demo_data import samples
 from tests.core.helpers import sent_mail, write_tracker
 
-EXPECTED_KEYS = {"source", "message_id", "outcome", "child_ids", "forward_to", "risk_flags", "reason"}
+EXPECTED_KEYS = {
+    "source",
+    "message_id",
+    "outcome",
+    "child_ids",
+    "forward_to",
+    "risk_flags",
+    "reason",
+}
 
 
 def mailbot(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mailbot.cli", "--config", str(workspace / "mailbot.toml"), *args],
-        capture_output=True, text=True, cwd=workspace, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=workspace,
+        timeout=300,
     )
 
 
@@ -55,20 +66,40 @@ def test_ingest_dry_run_json_prints_one_line_per_file_and_changes_nothing(worksp
 def test_exceptions_list_show_assign_dismiss_are_audited(workspace: Path) -> None:
     mailbot(workspace, "registry", "import", str(write_tracker(workspace)))
     folder = _mail_folder(workspace)
-    mailbot(workspace, "ingest", str(folder / "07-name-only-unknown-sender.eml"),
-            str(folder / "12-unknown-child.eml"))
-    listed = [json.loads(x) for x in mailbot(workspace, "exceptions", "list", "--json").stdout.splitlines()]
+    mailbot(
+        workspace,
+        "ingest",
+        str(folder / "07-name-only-unknown-sender.eml"),
+        str(folder / "12-unknown-child.eml"),
+    )
+    listed = [
+        json.loads(x)
+        for x in mailbot(workspace, "exceptions", "list", "--json").stdout.splitlines()
+    ]
     assert len(listed) == 2
     jack = next(i for i in listed if "Jack" in i["subject"])
     shown = mailbot(workspace, "exceptions", "show", str(jack["id"])).stdout
     assert "E1000006" in shown and "E1000007" in shown  # both Jack Wilsons were considered
-    assigned = mailbot(workspace, "exceptions", "assign", str(jack["id"]), "E1000006", "--by", "bs@example.gov.uk")
+    assigned = mailbot(
+        workspace, "exceptions", "assign", str(jack["id"]), "E1000006", "--by", "bs@example.gov.uk"
+    )
     assert assigned.returncode == 0, assigned.stderr
     assert "priya.shah@example.gov.uk" in assigned.stdout
     other = next(i for i in listed if i["id"] != jack["id"])
-    dismissed = mailbot(workspace, "exceptions", "dismiss", str(other["id"]), "--reason", "not ours", "--by", "bs@example.gov.uk")
+    dismissed = mailbot(
+        workspace,
+        "exceptions",
+        "dismiss",
+        str(other["id"]),
+        "--reason",
+        "not ours",
+        "--by",
+        "bs@example.gov.uk",
+    )
     assert dismissed.returncode == 0
-    assert mailbot(workspace, "exceptions", "list").stdout.strip() == "the exceptions queue is empty"
+    assert (
+        mailbot(workspace, "exceptions", "list").stdout.strip() == "the exceptions queue is empty"
+    )
     shown = mailbot(workspace, "exceptions", "show", str(jack["id"])).stdout
     assert "bs@example.gov.uk: assigned" in shown
     mailbot(workspace, "outbox", "send")
@@ -79,8 +110,11 @@ def test_exceptions_list_show_assign_dismiss_are_audited(workspace: Path) -> Non
 
 
 def test_user_mistakes_exit_2_without_a_traceback(workspace: Path) -> None:
-    for args in (["registry", "import", "missing.csv"], ["exceptions", "show", "999"],
-                 ["exceptions", "assign", "1", "E9999999"]):
+    for args in (
+        ["registry", "import", "missing.csv"],
+        ["exceptions", "show", "999"],
+        ["exceptions", "assign", "1", "E9999999"],
+    ):
         out = mailbot(workspace, *args)
         assert out.returncode == 2, args
         assert "Traceback" not in out.stderr
@@ -90,7 +124,10 @@ def test_user_mistakes_exit_2_without_a_traceback(workspace: Path) -> None:
 def test_demo_runs_and_prints_a_table(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "mailbot.cli", "demo", "--dir", str(tmp_path / "demo")],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr
     assert "01-plain-body.eml" in out.stdout and "forwarded" in out.stdout

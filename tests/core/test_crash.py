@@ -24,7 +24,9 @@ def _batch(copies: int) -> list[Sample]:
     out: list[Sample] = []
     for i in range(copies):
         for s in base:
-            raw = s.raw.replace(b"@partners.example.org>", f".{i}@partners.example.org>".encode(), 1)
+            raw = s.raw.replace(
+                b"@partners.example.org>", f".{i}@partners.example.org>".encode(), 1
+            )
             out.append(Sample(f"{i:03d}-{s.name}", raw, s.expect, s.children))
     return out
 
@@ -48,7 +50,9 @@ def test_sigkill_mid_batch_then_restart(workspace: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert 0 < done < len(batch), "the kill did not land in the middle of the batch"
-    again = subprocess.run([*cmd, "--once"], cwd=workspace, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [*cmd, "--once"], cwd=workspace, capture_output=True, text=True, timeout=300
+    )
     assert again.returncode == 0, again.stderr
     with deps.sessions() as s:
         rows = list(s.scalars(select(MessageRow)))

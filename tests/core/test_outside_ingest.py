@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_cli import mailbot
 from tests.core.helpers import write_tracker
+from tests.core.test_cli import mailbot
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "outside"
 

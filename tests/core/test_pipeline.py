@@ -81,14 +81,18 @@ def test_every_message_kept_and_each_exception_queued(processed: tuple[Daemon, d
     daemon, _ = processed
     with daemon.deps.sessions() as s:
         assert s.scalar(select(func.count()).select_from(MessageRow)) == len(SAMPLES)
-        kept = s.scalar(select(func.count()).select_from(RawMessage).where(RawMessage.data.isnot(None)))
+        kept = s.scalar(
+            select(func.count()).select_from(RawMessage).where(RawMessage.data.isnot(None))
+        )
         assert kept == len(SAMPLES) - 1  # the duplicate shares its bytes with 01
         queued = s.scalar(select(func.count()).select_from(ExceptionRow))
         expected = sum(1 for x in SAMPLES.values() if x.expect == "exception")
         assert queued == expected
 
 
-def test_running_again_forwards_nothing_twice(processed: tuple[Daemon, dict], workspace: Path) -> None:
+def test_running_again_forwards_nothing_twice(
+    processed: tuple[Daemon, dict], workspace: Path
+) -> None:
     daemon, _ = processed
     before = len(sent_mail(workspace))
     put_mail(workspace, [SAMPLES["01-plain-body.eml"], SAMPLES["03-docx-form.eml"]])
@@ -106,8 +110,15 @@ def test_pipeline_on_postgresql(tmp_path: Path, db_url: str) -> None:
     open_database(settings, migrate=True)
     daemon = Daemon.from_settings(settings)
     import_tracker(daemon.deps, write_tracker(tmp_path))
-    chosen = [SAMPLES[n] for n in ("01-plain-body.eml", "07-name-only-unknown-sender.eml",
-                                   "13-out-of-office.eml", "17-duplicate.eml")]
+    chosen = [
+        SAMPLES[n]
+        for n in (
+            "01-plain-body.eml",
+            "07-name-only-unknown-sender.eml",
+            "13-out-of-office.eml",
+            "17-duplicate.eml",
+        )
+    ]
     put_mail(tmp_path, chosen)
     results = dict(daemon.process_mailbox())
     assert [results[s.name].outcome.value for s in chosen] == [s.expect for s in chosen]

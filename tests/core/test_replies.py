@@ -51,7 +51,11 @@ def test_could_not_read_reply_says_what_is_needed(workspace: Path) -> None:
     assert len(replies) == 2
     texts = " ".join(r.get_body(("plain",)).get_content() for r in replies)  # type: ignore[union-attr]
     assert "portal" in texts.lower()
-    assert "damaged" in texts.lower() or "corrupt" in texts.lower() or "could not be opened" in texts.lower()
+    assert (
+        "damaged" in texts.lower()
+        or "corrupt" in texts.lower()
+        or "could not be opened" in texts.lower()
+    )
 
 
 def test_never_answers_automatic_mail(workspace: Path) -> None:

@@ -22,7 +22,10 @@ from tests.conftest import write_settings
 def _mailbot(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mailbot.cli", "--config", str(workspace / "mailbot.toml"), *args],
-        capture_output=True, text=True, cwd=workspace, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=workspace,
+        timeout=120,
     )
 
 
@@ -48,8 +51,11 @@ def test_import_prints_what_changed_and_is_idempotent(workspace: Path) -> None:
 def test_changes_and_removals_are_reported(workspace: Path) -> None:
     (workspace / "t.csv").write_text(tracker_csv())
     _mailbot(workspace, "registry", "import", "t.csv")
-    rows = [r.replace("Green,2026-10-01", "Amber,2026-11-20") if r.startswith("E1000002") else r
-            for r in TRACKER_ROWS if not r.startswith("E1000012")]
+    rows = [
+        r.replace("Green,2026-10-01", "Amber,2026-11-20") if r.startswith("E1000002") else r
+        for r in TRACKER_ROWS
+        if not r.startswith("E1000012")
+    ]
     (workspace / "t2.csv").write_text("\n".join((HEADER, *rows)) + "\n")
     out = _mailbot(workspace, "registry", "import", "t2.csv").stdout
     assert "children updated 1" in out and "children removed 1" in out
@@ -103,4 +109,6 @@ def test_extra_columns_and_xlsx_and_uk_dates(tmp_path: Path) -> None:
     assert summary["children_added"] == 12
     with deps.sessions() as s:
         amelia = s.get(ChildRow, "E1000002")
-        assert amelia is not None and amelia.dob is not None and amelia.dob.isoformat() == "2016-07-16"
+        assert (
+            amelia is not None and amelia.dob is not None and amelia.dob.isoformat() == "2016-07-16"
+        )
