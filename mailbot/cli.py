@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from mailbot.errors import MailbotError
+from mailbot.ops.logs import configure_logging, json_setting
 
 log = logging.getLogger("mailbot")
 
@@ -85,23 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _setup_logging(verbose: int) -> None:
-    logging.getLogger("mailparser").setLevel(logging.ERROR)  # it warns of every odd part
-    level = logging.WARNING - 10 * verbose
-    logging.basicConfig(
-        level=max(level, logging.DEBUG),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    configure_logging(args.verbose)
     from mailbot import settings as settings_mod
 
     try:
         args.settings = settings_mod.load(args.config, os.environ)
+        configure_logging(args.verbose, json_setting(args.settings.ops.json_logs))
         handler: Handler = getattr(args, "handler", None) or _COMMANDS[args.command]
         return handler(args)
     except MailbotError as exc:
@@ -155,7 +147,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         counts = daemon.run_once()
         print(", ".join(f"{k} {v}" for k, v in counts.items()))
         return 0
-    daemon.run_forever()
+    from mailbot.ops.server import serve_health
+
+    with serve_health(daemon.deps):
+        daemon.run_forever()
     return 0
 
 

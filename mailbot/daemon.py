@@ -22,6 +22,7 @@ from mailbot.cursors import DbCursorStore
 from mailbot.errors import MailboxError
 from mailbot.mailboxes.base import Mailbox
 from mailbot.model import Outcome
+from mailbot.ops import metrics
 from mailbot.outbox import OutboxWorker
 from mailbot.pipeline import Pipeline, Result
 from mailbot.schedule.runner import SchedulerRunner
@@ -76,9 +77,11 @@ class Daemon:
                 done.append((incoming.position, result))
                 self.mailbox.acknowledge(incoming.position, result.outcome.value)
             self.cursors.fetched(name)
+            metrics.observe_fetch(name, True, self.deps.clock.now())
         except MailboxError as exc:
             log.error("mailbox %s: %s", name, exc)
             self.cursors.fetched(name, str(exc))
+            metrics.observe_fetch(name, False, self.deps.clock.now())
         return done
 
     def send_outbox(self) -> int:
@@ -164,9 +167,11 @@ class Daemon:
                         work.receive()
                         work.acknowledge()
                         self.cursors.fetched(self.mailbox.name)
+                        metrics.observe_fetch(self.mailbox.name, True, self.deps.clock.now())
                 except MailboxError as exc:
                     log.error("mailbox %s: %s", self.mailbox.name, exc)
                     self.cursors.fetched(self.mailbox.name, str(exc))
+                    metrics.observe_fetch(self.mailbox.name, False, self.deps.clock.now())
                 done = work.process()
                 if done:
                     self.wake_outbox.set()

@@ -286,8 +286,8 @@ def samples() -> list[Sample]:
     )
 
     body = (
-        "Hi,\nSophie O'Neill (DOB 18/04/2011) seen today 19/11/2026 at school, seen alone. "
-        "She was chatty and happy.\n\nJenny\n\n"
+        "Hi,\nI saw Sophie O'Neill (DOB 18/04/2011) today at school.\nDate of visit: 19/11/2026\n"
+        "Child seen: yes, alone\nShe was chatty and happy.\n\nJenny\n\n"
         "From: MECC Mailbox <mecc@example.gov.uk>\nSent: 12 November 2026 10:02\n"
         "To: Jenny Cole\nSubject: Visit due\n\nChild's name: Grace Thompson\n"
         "Date of birth: 15/01/2016\nShe disclosed that her stepdad hit her.\n"

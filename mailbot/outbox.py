@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from mailbot.context import Deps
+from mailbot.ops import metrics
 from outbound.sender import Envelope, Sender, SendError
 from store import audit, outbox, queue
 from store.models import OutboxRow, RecordRow
@@ -67,6 +68,7 @@ class OutboxWorker:
             self._failed(session, row, exc)
             return 0
         outbox.mark_sent(row, now)
+        metrics.observe_send(row.kind, True, (now - row.created_at).total_seconds())
         audit.record(
             session,
             at=now,
@@ -81,6 +83,7 @@ class OutboxWorker:
 
     def _failed(self, session: Session, row: OutboxRow, exc: SendError) -> None:
         now = self.deps.clock.now()
+        metrics.observe_send(row.kind, False)
         max_attempts = self.deps.settings.outbound.max_attempts
         if exc.permanent or row.attempts >= max_attempts:
             outbox.mark_failed(row, str(exc), retry_at=None)

@@ -9,6 +9,7 @@ worker does.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from mailbot import replies, routing
 from mailbot.context import Deps
 from mailbot.matching import decide
 from mailbot.model import Decision, MatchContext, Outcome, RiskFlag
+from mailbot.ops import metrics
+from mailbot.ops.logs import bind_message, current_correlation_id
 from mailbot.risk import flags as risk_flags
 from mailbot.schedule import visits
 from mailbot.screening import screen
@@ -67,14 +70,21 @@ class Pipeline:
 
     def process(self, raw: bytes, *, mailbox: str, position: str, dry_run: bool = False) -> Result:
         """Process one raw message found at ``position`` in ``mailbox``; never raises for bad mail."""
-        reading = self._read(raw)
-        with self._transaction(commit=not dry_run) as session:
-            known = ledger.seen_position(session, mailbox, position)
-            if known is not None:
-                return self._seen(known)
-            message = reading.message if reading else None
-            row = self._new_row(session, raw, message, mailbox, position, Outcome.EXCEPTION.value)
-            return self._handle(session, row, raw, reading)
+        started = time.monotonic()
+        with bind_message():
+            reading = self._read(raw)
+            with self._transaction(commit=not dry_run) as session:
+                known = ledger.seen_position(session, mailbox, position)
+                if known is not None:
+                    return self._seen(known)
+                message = reading.message if reading else None
+                row = self._new_row(
+                    session, raw, message, mailbox, position, Outcome.EXCEPTION.value
+                )
+                result = self._handle(session, row, raw, reading)
+        if not dry_run:
+            metrics.observe_message(result.outcome.value, time.monotonic() - started)
+        return result
 
     def receive(self, raw: bytes, *, mailbox: str, position: str) -> int | None:
         """Keep a message for any worker to process (several workers on PostgreSQL).
@@ -89,14 +99,18 @@ class Pipeline:
 
     def process_received(self, row_id: int, worker: str) -> Result | None:
         """Process a received message this worker has claimed; None if it is no longer ours."""
+        started = time.monotonic()
         with self._transaction(commit=True) as session:
             row = inbound.lock_received(session, row_id, worker)
             if row is None:
                 return None
-            raw = ledger.raw_bytes(session, row.sha256) or b""
-            reading = self._read(raw)
-            row.claimed_until = None
-            return self._handle(session, row, raw, reading)
+            with bind_message(row.correlation_id):
+                raw = ledger.raw_bytes(session, row.sha256) or b""
+                reading = self._read(raw)
+                row.claimed_until = None
+                result = self._handle(session, row, raw, reading)
+        metrics.observe_message(result.outcome.value, time.monotonic() - started)
+        return result
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Session]:
@@ -148,7 +162,7 @@ class Pipeline:
             subject=(message.subject if message else "")[:2000],
             received_at=now,
             outcome=outcome,
-            correlation_id=str(uuid.uuid4()),
+            correlation_id=current_correlation_id() or str(uuid.uuid4()),
         )
         session.add(row)
         session.flush()

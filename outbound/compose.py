@@ -13,7 +13,7 @@ a child by initials and ID.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from outbound.errors import OutboundError
 from outbound.forms import Prefill, visit_forms
@@ -343,3 +343,17 @@ def digest(
         "web_url": web_url or None,
     }
     return _emit(templates, "digest", values, stamp=stamp, to=to)
+
+
+def admin_alert(
+    templates: Templates,
+    *,
+    stamp: Stamp,
+    to: Sequence[str],
+    title: str,
+    lines: Sequence[str],
+    since: datetime,
+) -> Composed:
+    """To the administrators: a mailbox not read for too long, or the outbox failing."""
+    values: dict[str, object] = {"title": title, "lines": list(lines), "since": since}
+    return _emit(templates, "admin_alert", values, stamp=stamp, to=to)

@@ -141,6 +141,11 @@ def sample_values(kind: str) -> dict[str, object]:
             "total": 3,
             "web_url": "https://mecc.example.gov.uk/",
         },
+        "admin_alert": {
+            "title": "The mailbox mecc has not been read for 42 minutes",
+            "lines": ["Last successful fetch: 10/03/2026 15:18", "Last error: login refused"],
+            "since": datetime(2026, 3, 10, 15, 18, tzinfo=UTC),
+        },
     }
     if kind not in samples:
         raise KeyError(f"no sample for {kind!r}")
@@ -196,4 +201,8 @@ def preview(templates: Templates, kind: str, *, to: str = "someone@example.gov.u
         assert isinstance(sections, list)
         return compose.digest(templates, stamp=stamp, to=[to], day=date(2026, 3, 10),
                               sections=sections, web_url="https://mecc.example.gov.uk/")  # fmt: skip
+    if kind == "admin_alert":
+        return compose.admin_alert(templates, stamp=stamp, to=[to], title=str(v["title"]),
+                                   lines=[str(x) for x in v["lines"]],  # type: ignore[attr-defined]
+                                   since=v["since"])  # type: ignore[arg-type]  # fmt: skip
     raise KeyError(f"no preview for {kind!r}")

@@ -38,6 +38,7 @@ KINDS = (
     "acknowledgement",
     "cannot_read",
     "resend_request",
+    "admin_alert",
 )
 
 INDICATORS = {

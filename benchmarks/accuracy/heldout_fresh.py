@@ -1,7 +1,8 @@
 """Held-out set B: written at the same time as set A (heldout_wide.py), before any rule was
-run on either, and kept sealed while the rules were broadened against set A: never used to
-change the rules. Same format as heldout_wide.py. When you review the rules against it,
-say so here, and write a new fresh set.
+run on either, and kept sealed while the rules were broadened against set A. Measured once
+unseen (recall 41/56 = 0.732, precision 0.926, traps 2/26), then used to review the rules:
+it is now a *reviewed* set. heldout_third.py (set C) is the unseen one. Same format as
+heldout_wide.py.
 """
 
 from __future__ import annotations

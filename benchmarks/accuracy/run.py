@@ -154,37 +154,17 @@ if __name__ == "__main__":
 
 
 def heldout_report() -> str:
-    """Sentence-level recall and trap rate on phrasings kept apart from the corpus."""
-    from benchmarks.accuracy import heldout
-    from mailbot.resources import config_text
-    from mailbot.risk import load_rules, sentence_flags
+    """Sentence-level recall, precision and trap rate on phrasings kept apart from the corpus
+    (per indicator: ``python -m benchmarks.accuracy.heldout_score wide fresh third``)."""
+    from benchmarks.accuracy.heldout_score import report
 
-    rules = load_rules(config_text("risk_rules.toml"))
-    lines = []
-    for title, positives, traps in (
-        (
-            "reviewed set (used to widen the rules)",
-            heldout.REVIEWED_POSITIVE,
-            heldout.REVIEWED_TRAPS,
-        ),
-        (
-            "held-out set (never used to change the rules)",
-            heldout.HELD_POSITIVE,
-            heldout.HELD_TRAPS,
-        ),
-    ):
-        total = hits = 0
-        missed = []
-        for indicator, sentences in positives.items():
-            for line in sentences:
-                total += 1
-                if indicator in {f.indicator for f in sentence_flags(line, rules)}:
-                    hits += 1
-                else:
-                    missed.append(f"{indicator}: {line}")
-        flagged = [t for t in traps if sentence_flags(t, rules)]
-        lines.append(
-            f"{title}: recall {hits}/{total} = {hits / total:.3f}; traps flagged {len(flagged)}/{len(traps)}"
-        )
-        lines += ["  missed  " + m for m in missed] + ["  flagged " + t for t in flagged]
-    return "\n".join(lines)
+    titles = {
+        "old": "first sets (reviewed)",
+        "wide": "set A (reviewed)",
+        "fresh": "set B (reviewed)",
+        "third": "set C (unseen)",
+    }
+    return "\n".join(
+        f"held-out {title}: " + report(which)[0].splitlines()[-1].strip().removeprefix("ALL ")
+        for which, title in titles.items()
+    )

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from mailbot.context import Deps
 from mailbot.ops.health import OutboxCheck, check_mailboxes, check_outbox
+from mailbot.routing import queue_composed
+from outbound import compose
 from outbound.ids import domain_of, make_message_id
-from outbound.mime import build
-from outbound.values import Recipients, Stamp
-from store import audit, outbox
+from outbound.values import Stamp
+from store import audit
 from store.models import AuditRow
 
 log = logging.getLogger(__name__)
@@ -105,28 +106,15 @@ def _open_incident(session: Session, incident: str) -> AuditRow | None:
 
 def _queue_alert(session: Session, deps: Deps, problem: Problem, now: datetime) -> str | None:
     key = f"{KIND}:{problem.incident}:{now.isoformat(timespec='seconds')}"
-    rendered = deps.templates.render(
-        KIND, {"title": problem.title, "lines": list(problem.lines), "since": problem.since}
-    )
-    composed = build(
-        kind=KIND,
-        rendered=rendered,
-        from_name=f"{deps.settings.service.council_name} MECC",
-        from_address=deps.mailbox_address,
-        recipients=Recipients(tuple(deps.settings.service.admin_emails)),
+    composed = compose.admin_alert(
+        deps.templates,
         stamp=Stamp(make_message_id(domain_of(deps.mailbox_address), key), now),
+        to=deps.settings.service.admin_emails,
+        title=problem.title,
+        lines=problem.lines,
+        since=problem.since,
     )
-    row = outbox.enqueue(
-        session,
-        key=key,
-        kind=KIND,
-        message_id=composed.message_id,
-        mail_from=composed.envelope.mail_from,
-        recipients=composed.envelope.recipients,
-        raw=composed.raw,
-        now=now,
-    )
-    return key if row is not None else None
+    return key if queue_composed(session, key, composed, now) is not None else None
 
 
 def check_and_alert(deps: Deps) -> list[str]:

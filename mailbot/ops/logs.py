@@ -144,5 +144,6 @@ def configure_logging(
     handler.setFormatter(JsonFormatter() if json else logging.Formatter(TEXT_FORMAT))
     root.addHandler(handler)
     root.setLevel(max(logging.WARNING - 10 * verbosity, logging.DEBUG))
+    logging.getLogger("mailparser").setLevel(logging.ERROR)  # it warns of every odd MIME part
     _INSTALLED.append(handler)
     return handler

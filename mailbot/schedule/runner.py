@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from mailbot.context import Deps, load_children
 from mailbot.model import Child, Plan
+from mailbot.ops.jobs import periodic
 from mailbot.schedule.emails import compose_due
 from mailbot.schedule.planner import (
     DueEmail,
@@ -243,6 +244,7 @@ class SchedulerRunner:
             if not self.is_leader():
                 return []
             queued = run_due(self.deps, self.deps.clock.now())
+            periodic(self.deps)
         except Exception:
             log.exception("scheduler scan failed")
             return []

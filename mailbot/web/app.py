@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mailbot.context import Deps
 from mailbot.errors import ConfigError
+from mailbot.ops.server import health_routes
 from mailbot.web import auth_routes, queue_routes, record_routes
 from mailbot.web.access import Forbidden, NotFound
 from mailbot.web.base import CsrfRejected, SignInNeeded, WebState, make_env
@@ -137,6 +138,7 @@ def create_app(deps: Deps, *, http: httpx.Client | None = None) -> Starlette:
         *auth_routes.routes(ws),
         *queue_routes.routes(ws),
         *record_routes.routes(ws),
+        *health_routes(deps),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(
