@@ -14,6 +14,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from types import FrameType
+from typing import IO
 
 from mailbot.app import build
 from mailbot.clock import Clock
@@ -26,15 +27,16 @@ from mailbot.ops import metrics
 from mailbot.outbox import OutboxWorker
 from mailbot.pipeline import Pipeline, Result
 from mailbot.schedule.runner import SchedulerRunner
+from mailbot.sender_process import SenderProcess
 from mailbot.settings import Settings
 from mailbot.wiring import make_mailbox_from, make_sender_from
 from mailbot.workers import SharedWork, single_process_lock
 from outbound.sender import Sender
 from parsers.isolate import shutdown as shutdown_readers
+from store import outbox
 
 log = logging.getLogger(__name__)
 
-OUTBOX_INTERVAL = 5.0  # seconds between outbox passes when nothing wakes the worker
 STOP_CHECK = 5.0  # the longest a mailbox wait blocks before the loop looks at the stop flag
 
 
@@ -45,14 +47,21 @@ class Daemon:
     sender: Sender
     cursors: DbCursorStore
     stop: threading.Event = field(default_factory=threading.Event)
-    wake_outbox: threading.Event = field(default_factory=threading.Event)
+    clock_override: Clock | None = None
+    outbox_process: SenderProcess | None = None
     holder: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Daemon:
         deps = build(settings, clock)
         cursors = DbCursorStore(deps.sessions, deps.clock)
-        return cls(deps, make_mailbox_from(settings, cursors), make_sender_from(settings), cursors)
+        return cls(
+            deps,
+            make_mailbox_from(settings, cursors),
+            make_sender_from(settings),
+            cursors,
+            clock_override=clock,
+        )
 
     @property
     def pipeline(self) -> Pipeline:
@@ -94,37 +103,49 @@ class Daemon:
 
     def run_once(self) -> dict[str, int]:
         counts = {o.value: 0 for o in Outcome}
-        if self.shared:
-            counts["processed"] = SharedWork(self.pipeline, self.mailbox, self.holder).drain()
-        else:
-            for _, result in self.process_mailbox():
-                counts[result.outcome.value] += 1
-        counts["sent"] = self.send_outbox()
+        lock = self._start()
+        try:
+            if self.shared:
+                counts["processed"] = SharedWork(self.pipeline, self.mailbox, self.holder).drain()
+            else:
+                for _, result in self.process_mailbox():
+                    counts[result.outcome.value] += 1
+            counts["sent"] = self.send_outbox()
+        finally:
+            if lock is not None:
+                lock.close()
         return counts
 
-    def _outbox_loop(self) -> None:
-        """Send whatever is queued: woken at once after a message, else every few seconds."""
-        while not self.stop.is_set():
-            try:
-                self.send_outbox()
-            except Exception:  # a sender failure is recorded on the row; this is a bug guard
-                log.exception("outbox worker failed; retrying")
-            self.wake_outbox.wait(OUTBOX_INTERVAL)
-            self.wake_outbox.clear()
-        self.send_outbox()
+    def _start(self) -> IO[str] | None:
+        """SQLite: take the single-process lock; whatever a dead predecessor was sending is
+        claimable again at once (the provider is asked first, see mailbot/outbox.py)."""
+        lock = single_process_lock(self.deps.settings.database.url)
+        if lock is not None:
+            with self.deps.sessions() as session:
+                if outbox.release_claims(session, self.deps.clock.now()):
+                    log.warning("emails a stopped mailbot was sending will be checked and sent")
+                session.commit()
+        return lock
+
+    def _wake(self) -> None:
+        if self.outbox_process is not None:
+            self.outbox_process.wake()
 
     def run_forever(self, *, scheduler: bool = True) -> None:
         def _stop(signum: int, frame: FrameType | None) -> None:
             self.stop.set()
-            self.wake_outbox.set()
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        lock = single_process_lock(self.deps.settings.database.url)
+        lock = self._start()
         poll = self.deps.settings.mailbox.poll_seconds
+        # The sender is forked first, before any thread or connection it must not share.
+        self.deps.sessions.kw["bind"].dispose()
+        self.outbox_process = SenderProcess(
+            self.deps.settings, self.clock_override, self.holder, lock
+        )
+        self.outbox_process.start()
         runner = SchedulerRunner(self.deps, self.holder) if scheduler else None
-        sender = threading.Thread(target=self._outbox_loop, name="outbox", daemon=True)
-        sender.start()
         if runner is not None:
             runner.start()
         log.warning("mailbot running: mailbox %s", self.mailbox.name)
@@ -133,7 +154,7 @@ class Daemon:
                 self._shared_loop(poll)
             while not self.stop.is_set():
                 if self.process_mailbox():
-                    self.wake_outbox.set()
+                    self._wake()
                 if self.stop.is_set():
                     break
                 try:
@@ -144,10 +165,9 @@ class Daemon:
                     self.stop.wait(min(poll, 30.0))
         finally:
             self.stop.set()
-            self.wake_outbox.set()
             if runner is not None:
                 runner.shutdown()
-            sender.join(timeout=60)
+            self.outbox_process.stop()
             self.mailbox.close()
             self.sender.close()
             shutdown_readers()
@@ -174,7 +194,7 @@ class Daemon:
                     metrics.observe_fetch(self.mailbox.name, False, self.deps.clock.now())
                 done = work.process()
                 if done:
-                    self.wake_outbox.set()
+                    self._wake()
                     continue
                 if watcher:
                     try:

@@ -31,7 +31,7 @@ class OutboxWorker:
         self.sender = sender
         self.worker = worker
 
-    def run_once(self, limit: int = 50) -> int:
+    def run_once(self, limit: int = 10) -> int:
         """Send what is due now; returns how many were sent."""
         sent = 0
         with self.deps.sessions() as session:

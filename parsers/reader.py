@@ -14,8 +14,8 @@ from .errors import ReaderFailure
 from .mime import forwarded_message, from_message, headers_only, parse_bytes, safe_filename
 from .options import ReadOptions
 from .outlook import OutlookItem, read_msg, read_tnef
-from .recover import recover
 from .record import Attachment, ParsedMessage, Problem, ProblemKind, Reading, VisitRecord
+from .recover import recover
 from .secure import secure_problems
 from .sniff import sniff
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 
 
-class ProblemKind(str, Enum):
+class ProblemKind(StrEnum):
     """Why a part of a message could not be read. Each kind has a plain-words reason."""
 
     MALFORMED = "malformed"  # the email itself is broken

@@ -89,6 +89,16 @@ def claim(
     return rows
 
 
+def release_claims(session: Session, now: datetime) -> int:
+    """Make every row being sent claimable at once: for a single process that knows the
+    claimant died (SQLite's only process, starting again). Returns how many."""
+    rows = list(session.scalars(select(OutboxRow).where(OutboxRow.status == "sending")))
+    for row in rows:
+        row.claimed_until = now - timedelta(seconds=1)
+    session.flush()
+    return len(rows)
+
+
 def mark_sent(row: OutboxRow, now: datetime) -> None:
     row.status = "sent"
     row.sent_at = now
