@@ -34,3 +34,21 @@ def test_a_forward_to_the_wrong_child_counts_as_misdirected(tmp_path: Path) -> N
     worse = score(results, labels)
     assert worse["misdirected"] == [victim]
     assert table(worse).splitlines()[-1].startswith("misdirected=1 route=")
+
+
+def test_the_evaluation_through_the_real_pipeline_meets_its_targets(tmp_path: Path) -> None:
+    """Issue 4's gate: the seeded corpus (400 records and noise) through the real pipeline.
+    CI fails if one record reaches anyone but the right child's social worker or manager."""
+    from benchmarks.accuracy.run import run_pipeline
+
+    paths = generate(tmp_path, seed=2025, n=400, n_noise=40)
+    labels = load_labels(paths)
+    summary = score(run_pipeline(tmp_path, paths), labels)
+    printed = table(summary)
+    print(printed)
+    assert summary["misdirected"] == [], printed
+    assert summary["lost"] == 0, printed
+    last = dict(part.split("=") for part in printed.splitlines()[-1].split())
+    assert float(last["route"]) >= 0.95, printed
+    assert float(last["risk_recall"]) >= 0.95, printed
+    assert float(last["risk_precision"]) >= 0.90, printed
