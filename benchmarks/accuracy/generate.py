@@ -25,27 +25,9 @@ from typing import Any
 
 from benchmarks.accuracy.people import Person, make_people
 from benchmarks.accuracy.sentences import ALSO, BENIGN, POSITIVE, TRAPS, fill
+from mailbot.tracker import COLUMNS
 
-HEADER = [
-    "child_id",
-    "first_name",
-    "last_name",
-    "dob",
-    "legal_status",
-    "rag",
-    "rag_date",
-    "school",
-    "social_worker",
-    "social_worker_email",
-    "team_manager_email",
-    "visitor_name",
-    "visitor_email",
-    "visitor_org",
-    "visitor_role",
-    "visit_method",
-    "visit_frequency_days",
-    "next_visit_due",
-]
+HEADER = list(COLUMNS)  # the tracker's header, as mailbot reads it
 ROLES = [
     ("Designated Safeguarding Lead", "Oakfield Primary School", "school"),
     ("School Nurse", "Community Health Trust", "health"),
