@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -41,7 +41,11 @@ class RosterCache:
             return self._roster
 
 
-def load_children(session: Session) -> list[Child]:
+def load_children(session: Session, ids: Iterable[str] | None = None) -> list[Child]:
+    """The tracker's children (only those with these IDs, when given)."""
+    query = select(ChildRow)
+    if ids is not None:
+        query = query.where(ChildRow.child_id.in_(list(ids)))
     return [
         Child(
             child_id=r.child_id,
@@ -56,7 +60,7 @@ def load_children(session: Session) -> list[Child]:
             social_worker_email=r.social_worker_email,
             team_manager_email=r.team_manager_email,
         )
-        for r in session.scalars(select(ChildRow))
+        for r in session.scalars(query)
     ]
 
 

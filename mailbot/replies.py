@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from mailbot.context import Deps
@@ -40,13 +40,16 @@ def _allowed(session: Session, deps: Deps, address: str, now: datetime) -> bool:
     if not address or address in deps.own_addresses:
         return False
     since = now - timedelta(days=1)
-    recent = session.scalars(
-        select(OutboxRow.recipients).where(
-            OutboxRow.kind.in_(AUTO_KINDS), OutboxRow.created_at >= since
+    sent = session.scalar(
+        select(func.count())
+        .select_from(OutboxRow)
+        .where(
+            OutboxRow.kind.in_(AUTO_KINDS),
+            OutboxRow.created_at >= since,
+            cast(OutboxRow.recipients, String).contains(f'"{address}"'),
         )
     )
-    sent = sum(1 for recipients in recent if address in recipients)
-    return sent < deps.settings.forwarding.max_auto_per_address_per_day
+    return (sent or 0) < deps.settings.forwarding.max_auto_per_address_per_day
 
 
 def _stamp(deps: Deps, key: str, message: ParsedMessage, now: datetime) -> Stamp:

@@ -135,7 +135,7 @@ def on_record(
     ``policy``; else at the next scan) schedule the next. Returns the visits completed."""
     day = visit_date or local_day(now, zone)
     done: list[int] = []
-    children = {c.child_id: c for c in load_children(session)} if policy else {}
+    children = {c.child_id: c for c in load_children(session, child_ids)} if policy else {}
     for child_id in dict.fromkeys(child_ids):
         for plan in _plans_for(session, child_id, sender):
             rows = store.history(session, [plan.id])[plan.id]
