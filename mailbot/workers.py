@@ -23,7 +23,7 @@ from typing import IO
 from mailbot.errors import ConfigError, MailboxError
 from mailbot.mailboxes.base import Mailbox
 from mailbot.pipeline import Pipeline, Result
-from store import inbound, leases
+from store import inbound, leases, ledger
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,11 @@ class SharedWork:
                 incoming.raw, mailbox=self.mailbox.name, position=incoming.position
             ):
                 received += 1
+                continue
+            with self.deps.sessions() as session:  # seen before: moved, unless still in hand
+                known = ledger.seen_position(session, self.mailbox.name, incoming.position)
+                if known is not None and known.outcome != inbound.RECEIVED:
+                    self.mailbox.acknowledge(incoming.position, known.outcome)
         return received
 
     def acknowledge(self) -> int:

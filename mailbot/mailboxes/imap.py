@@ -133,6 +133,7 @@ class ImapMailbox:
         self._low = 0  # the cursor: every yielded UID <= _low was acknowledged
         self._high = 0  # highest UID yielded in this session
         self._outstanding: set[int] = set()
+        self._pending: dict[str, list[int]] = {}  # acknowledgements not yet sent, by kind
         self.connections = 0  # connections opened so far (shown by status, read by tests)
 
     def __repr__(self) -> str:
@@ -215,6 +216,7 @@ class ImapMailbox:
         self._uidvalidity = uidvalidity
         self._high = self._low
         self._outstanding.clear()
+        self._pending.clear()
         self._save_cursor()
 
     def _save_cursor(self) -> None:
@@ -291,6 +293,7 @@ class ImapMailbox:
     def fetch(self, limit: int | None = None) -> Iterator[Incoming]:
         """Messages above the cursor, oldest (lowest UID) first, read without marking them seen."""
         uids = self._call("search for new mail", self._reselect_then_search)
+        self.flush()  # after the SELECT: a new UIDVALIDITY has dropped stale acknowledgements
         if limit is not None:
             uids = uids[: max(0, limit)]
         uidvalidity = self._uidvalidity
@@ -322,7 +325,13 @@ class ImapMailbox:
         self._known_folders.add(folder)
 
     def acknowledge(self, position: str, outcome: str) -> None:
-        """Move the message to Processed/Exceptions (or flag it), then advance the cursor."""
+        """Move the message to Processed/Exceptions (or flag it), then advance the cursor.
+
+        Moves are sent in batches (one UID MOVE per target folder): when ``fetch_batch``
+        are waiting, and before the next fetch, wait or close. A crash before a batch is sent
+        leaves those messages in the folder; they are offered again and the ledger, which
+        already holds them, has them acknowledged again: nothing is processed twice.
+        """
         try:
             folder, validity, uid_text = position.rsplit("/", 2)
             uidvalidity, uid = int(validity), int(uid_text)
@@ -332,33 +341,49 @@ class ImapMailbox:
             ) from None
         if folder != self.folder:
             raise MailboxError(f"mailbox {self.name!r}: {position!r} is not from {self.folder}")
-
-        def operation(client: IMAPClient) -> bool:
-            if self._uidvalidity != uidvalidity:
-                return False
-            if self._ack_mode == "flag":
-                flags = [self._done_flag.encode()] + ([_FLAGGED] if outcome == "exception" else [])
-                client.add_flags([uid], flags)
-                return True
-            target = self._targets["exception" if outcome == "exception" else "processed"]
-            self._ensure_folder(client, target)
-            if client.has_capability("MOVE"):
-                client.move([uid], target)
-            else:
-                client.copy([uid], target)
-                client.add_flags([uid], [_DELETED])
-                if client.has_capability("UIDPLUS"):
-                    client.uid_expunge([uid])
-                else:
-                    client.expunge()
-            return True
-
-        if not self._call("acknowledge a message", operation):
+        if self._uidvalidity != uidvalidity:
             log.warning(
                 "mailbox %s: %s is from an old UIDVALIDITY; left for resync", self.name, position
             )
             return
-        self._outstanding.discard(uid)
+        kind = "exception" if outcome == "exception" else "processed"
+        self._pending.setdefault(kind, []).append(uid)
+        if sum(len(u) for u in self._pending.values()) >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the acknowledgements waiting in the batch."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        uidvalidity = self._uidvalidity
+
+        def operation(client: IMAPClient) -> bool:
+            if self._uidvalidity != uidvalidity:
+                return False
+            for kind, uids in pending.items():
+                if self._ack_mode == "flag":
+                    flags = [self._done_flag.encode()] + ([_FLAGGED] if kind == "exception" else [])
+                    client.add_flags(uids, flags)
+                    continue
+                target = self._targets[kind]
+                self._ensure_folder(client, target)
+                if client.has_capability("MOVE"):
+                    client.move(uids, target)
+                else:
+                    client.copy(uids, target)
+                    client.add_flags(uids, [_DELETED])
+                    if client.has_capability("UIDPLUS"):
+                        client.uid_expunge(uids)
+                    else:
+                        client.expunge()
+            return True
+
+        if not self._call("acknowledge messages", operation):
+            log.warning("mailbox %s: UIDVALIDITY changed; left for resync", self.name)
+            return
+        for uids in pending.values():
+            self._outstanding.difference_update(uids)
         low = min(self._outstanding) - 1 if self._outstanding else self._high
         if low > self._low:
             self._low = low
@@ -372,6 +397,7 @@ class ImapMailbox:
         A lost connection is re-made (with backoff) and checked for anything that arrived
         meanwhile, so a server restart during the wait misses nothing.
         """
+        self.flush()
         deadline = self._monotonic() + max(0.0, timeout)
         while True:
             if self._call("check for new mail", self._new_uids):
@@ -403,6 +429,10 @@ class ImapMailbox:
         return any(len(r) >= 2 and r[1] in (b"EXISTS", b"RECENT") for r in [*responses, *more])
 
     def close(self) -> None:
+        try:
+            self.flush()
+        except MailboxError as exc:
+            log.warning("mailbox %s: acknowledgements left for next time: %s", self.name, exc)
         client, self._client = self._client, None
         if client is not None:
             try:
