@@ -16,25 +16,19 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mailbot.auth import read_secret_file
 from mailbot.errors import MailboxError
 from mailbot.mailboxes.base import CursorStore, Incoming
 from mailbot.mailboxes.retry import BackoffPolicy
+from mailbot.mailboxes.rounds import Rounds
 from outbound.ews import EwsSettings, make_account
 
 log = logging.getLogger(__name__)
 
 _BATCH = 25
 T = TypeVar("T")
-
-
-@dataclass
-class _Round:
-    state: str
-    waiting: set[str] = field(default_factory=set)
 
 
 class EwsMailbox:
@@ -100,7 +94,7 @@ class EwsMailbox:
         self._state: str | None = cursors.load(name).get("sync_state") or None
         self._queue: list[tuple[str, str]] = []  # (item id, changekey), oldest first
         self._listed: set[str] = set()
-        self._rounds: list[_Round] = []
+        self._rounds = Rounds()
 
     def _fail(self, what: str, exc: Exception) -> MailboxError:
         text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
@@ -160,21 +154,18 @@ class EwsMailbox:
         new_state = str(folder.item_sync_state)
         self._queue.extend((i, ck) for _, i, ck in found)
         self._listed.update(i for _, i, _ in found)
-        self._rounds.append(_Round(new_state, {i for _, i, _ in found}))
+        self._rounds.add(new_state, (i for _, i, _ in found))
         self._state = new_state
         self._commit()
         return len(found)
 
     def _commit(self) -> None:
-        state = None
-        while self._rounds and not self._rounds[0].waiting:
-            state = self._rounds.pop(0).state
+        state = self._rounds.settled()
         if state is not None:
             self._cursors.save(self.name, {"sync_state": state, "folder": self._folder_name})
 
     def _forget(self, item_id: str) -> None:
-        for round_ in self._rounds:
-            round_.waiting.discard(item_id)
+        self._rounds.done(item_id)
         self._commit()
 
     # -- reading ---------------------------------------------------------------------------

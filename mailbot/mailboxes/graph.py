@@ -17,24 +17,18 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from mailbot.auth import TokenSource
 from mailbot.errors import MailbotError, MailboxError
 from mailbot.mailboxes.base import CursorStore, Incoming
+from mailbot.mailboxes.rounds import Rounds
 from outbound.graph import GRAPH_URL, GraphClient, GraphError
 
 log = logging.getLogger(__name__)
 
 WELL_KNOWN = {"inbox", "archive", "deleteditems", "junkemail", "drafts", "sentitems"}
 _PREFETCH = 4
-
-
-@dataclass
-class _Round:
-    link: str
-    waiting: set[str] = field(default_factory=set)  # ids listed in the round, not yet acknowledged
 
 
 class GraphMailbox:
@@ -78,7 +72,7 @@ class GraphMailbox:
         self._monotonic = monotonic
         self._queue: list[str] = []  # ids listed but not yet yielded, oldest first
         self._listed: set[str] = set()  # ids listed in this session (never offered twice)
-        self._rounds: list[_Round] = []
+        self._rounds = Rounds()
         self._link: str | None = cursors.load(name).get("delta_link") or None
         self._pool = ThreadPoolExecutor(max_workers=_PREFETCH, thread_name_prefix=f"graph-{name}")
 
@@ -120,16 +114,14 @@ class GraphMailbox:
         ids = [i for _, i in found]
         self._queue.extend(ids)
         self._listed.update(ids)
-        self._rounds.append(_Round(link, set(ids)))
+        self._rounds.add(link, ids)
         self._link = link
         self._commit()
         return len(ids)
 
     def _commit(self) -> None:
         """Save the newest link all of whose rounds (and those before) are acknowledged."""
-        link = None
-        while self._rounds and not self._rounds[0].waiting:
-            link = self._rounds.pop(0).link
+        link = self._rounds.settled()
         if link is not None:
             self._cursors.save(self.name, {"delta_link": link, "folder": self._folder})
 
@@ -166,8 +158,7 @@ class GraphMailbox:
             raise self._fail("fetch failed", exc) from exc
 
     def _forget(self, message_id: str) -> None:
-        for round_ in self._rounds:
-            round_.waiting.discard(message_id)
+        self._rounds.done(message_id)
         self._commit()
 
     # -- acknowledging ---------------------------------------------------------------------
