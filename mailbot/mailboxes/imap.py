@@ -245,7 +245,7 @@ class ImapMailbox:
             try:
                 result = operation(self._ensure())
             except _LoginRefused as exc:
-                if self._token is not None and not self._refresh_token and last is None:
+                if self._token is not None and not isinstance(last, _LoginRefused):
                     self._refresh_token = True  # a cached token may have been revoked: once more
                     last = exc
                     continue

@@ -6,6 +6,9 @@
 #   IMAPS (self-signed cert)        127.0.0.1:$MAILTEST_IMAPS_PORT  (10993)
 #   LMTP  (local delivery)          127.0.0.1:$MAILTEST_LMTP_PORT   (10024)
 #   users $MAILTEST_USERS ("user:password ...", default alice:alicepw bob:bobpw sink:sinkpw)
+#   XOAUTH2 / OAUTHBEARER for the same users: Dovecot POSTs token=<token> to
+#         http://127.0.0.1:$MAILTEST_OAUTH_INTROSPECT_PORT/introspect (10180), which the test
+#         that needs it runs; the answer must be {"active": true, "username": "<user>"}
 #   mail  $MAILTEST_ROOT/mail/<user>/Maildir (owned by system user vmail)
 #   cert  $MAILTEST_ROOT/dovecot/ssl/cert.pem (SAN localhost + 127.0.0.1: use it as cafile)
 #
@@ -20,6 +23,7 @@ ROOT="${MAILTEST_ROOT:-/tmp/mailtest}"   # vmail/dovenull must reach it: NOT und
 IMAP_PORT="${MAILTEST_IMAP_PORT:-10143}"
 IMAPS_PORT="${MAILTEST_IMAPS_PORT:-10993}"
 LMTP_PORT="${MAILTEST_LMTP_PORT:-10024}"
+INTROSPECT_PORT="${MAILTEST_OAUTH_INTROSPECT_PORT:-10180}"
 USERS="${MAILTEST_USERS:-alice:alicepw bob:bobpw sink:sinkpw}"
 D="$ROOT/dovecot"
 CONF="$D/dovecot.conf"
@@ -88,12 +92,20 @@ first_valid_uid = 1
 first_valid_gid = 1
 
 auth_username_format = %Ln
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 disable_plaintext_auth = no
 auth_failure_delay = 0
+# passwords go to the passwd-file, bearer tokens to the oauth2 passdb (each skips the other's
+# mechanisms); no auth cache, so a token revoked at the endpoint is refused at the next login
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN $D/users
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $D/dovecot-oauth2.conf.ext
 }
 userdb {
   driver = passwd-file
@@ -170,6 +182,19 @@ recipient_delimiter = +
 lmtp_save_to_detail_mailbox = no
 CONF
 
+# the oauth2 passdb: RFC 7662 introspection by POST; the username must match the login's
+cat > "$D/dovecot-oauth2.conf.ext" <<OAUTH
+introspection_mode = post
+introspection_url = http://127.0.0.1:$INTROSPECT_PORT/introspect
+force_introspection = yes
+username_attribute = username
+username_format = %Ln
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
+OAUTH
+chmod 644 "$D/dovecot-oauth2.conf.ext"
+
 # 6. start; the master keeps its stdio open, so send it to the log (else `| tee` hangs)
 : > "$D/dovecot.log"
 if ! dovecot -c "$CONF" </dev/null >>"$D/dovecot.log" 2>&1 \
@@ -178,4 +203,4 @@ if ! dovecot -c "$CONF" </dev/null >>"$D/dovecot.log" 2>&1 \
   cat "$D/dovecot.log" >&2
   exit 1
 fi
-echo "dovecot up: imap=127.0.0.1:$IMAP_PORT imaps=127.0.0.1:$IMAPS_PORT lmtp=127.0.0.1:$LMTP_PORT ($(elapsed "$t0"))"
+echo "dovecot up: imap=127.0.0.1:$IMAP_PORT imaps=127.0.0.1:$IMAPS_PORT lmtp=127.0.0.1:$LMTP_PORT oauth2 introspection=127.0.0.1:$INTROSPECT_PORT ($(elapsed "$t0"))"

@@ -1,5 +1,10 @@
 """A local Microsoft Entra ID stand-in over HTTPS for msal: OIDC discovery and the token endpoint
-(client credentials). Tokens are "tok-1", "tok-2", ... with the ``expires_in`` asked for."""
+(client credentials). Tokens are "tok-1", "tok-2", ... with the ``expires_in`` asked for.
+
+``running_introspection_server`` answers, over plain HTTP on loopback, a mail server's RFC 7662
+introspection (``POST /introspect`` with ``token=...``, as Dovecot's oauth2 passdb sends it)
+about the tokens issued here: active unless revoked, expired or issued while ``mail_access``
+was off (an app whose mailbox permission was withdrawn still gets tokens, useless ones)."""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import datetime
 import json
 import ssl
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +35,43 @@ class TokenState:
     expires_in: int = 3599
     issued: int = 0
     requests: list[dict[str, list[str]]] = field(default_factory=list)
+    # what the introspection endpoint says about the tokens issued
+    username: str = "mecc@council.example"  # the mailbox the tokens are good for
+    mail_access: bool = True  # False: tokens issued meanwhile are inactive from birth
+    clock: Callable[[], float] = time.monotonic
+    inactive: set[str] = field(default_factory=set)
+    expires_at: dict[str, float] = field(default_factory=dict)
+    introspected: list[str] = field(default_factory=list)  # tokens asked about, in order
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def issue(self) -> str:
+        with self.lock:
+            self.issued += 1
+            token = f"tok-{self.issued}"
+            self.expires_at[token] = self.clock() + self.expires_in
+            if not self.mail_access:
+                self.inactive.add(token)
+            return token
+
+    def revoke(self, *tokens: str) -> None:
+        with self.lock:
+            self.inactive.update(tokens)
+
+    def introspect(self, token: str) -> dict[str, Any]:
+        """RFC 7662: an unknown, revoked or expired token is just ``{"active": false}``."""
+        with self.lock:
+            self.introspected.append(token)
+            expires = self.expires_at.get(token)
+            active = expires is not None and token not in self.inactive and self.clock() < expires
+        if not active:
+            return {"active": False}
+        return {
+            "active": True,
+            "username": self.username,
+            "client_id": self.client_id,
+            "token_type": "Bearer",
+            "scope": "https://outlook.office365.com/.default",
+        }
 
 
 def make_certificate(directory: Path) -> tuple[Path, Path]:
@@ -114,14 +157,9 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
             return
-        state.issued += 1
+        token = state.issue()
         self._json(
-            200,
-            {
-                "token_type": "Bearer",
-                "expires_in": state.expires_in,
-                "access_token": f"tok-{state.issued}",
-            },
+            200, {"token_type": "Bearer", "expires_in": state.expires_in, "access_token": token}
         )
 
 
@@ -129,6 +167,37 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     state: TokenState
     authority: str
+
+
+class _IntrospectionHandler(_Handler):
+    def do_GET(self) -> None:
+        self._json(405, {"error": "method_not_allowed"})
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        token = parse_qs(body).get("token", [""])[0]
+        if self.path.split("?")[0] != "/introspect" or not token:
+            self._json(400, {"error": "invalid_request"})
+            return
+        self._json(200, self.server.state.introspect(token))
+
+
+@contextmanager
+def running_introspection_server(state: TokenState, port: int) -> Iterator[str]:
+    """Serves ``state``'s tokens' introspection on http://127.0.0.1:PORT/introspect (yields it)."""
+    server = _Server(("127.0.0.1", port), _IntrospectionHandler)
+    server.state = state
+    server.authority = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    try:
+        yield f"{server.authority}/introspect"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @contextmanager

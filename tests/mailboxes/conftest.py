@@ -35,6 +35,7 @@ class Dovecot:
     port: int
     imaps_port: int
     root: Path
+    introspect_port: int = 10180  # where its oauth2 passdb asks about tokens (the test serves it)
 
     @property
     def cafile(self) -> str:
@@ -69,6 +70,7 @@ def dovecot() -> Dovecot:
         port=int(port),
         imaps_port=int(os.environ.get("MAILTEST_IMAPS_PORT", "10993")),
         root=Path(os.environ.get("MAILTEST_ROOT", "/tmp/mailtest")),
+        introspect_port=int(os.environ.get("MAILTEST_OAUTH_INTROSPECT_PORT", "10180")),
     )
 
 
