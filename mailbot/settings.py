@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 from mailbot.errors import ConfigError
 
 SECRET_KEYS = frozenset({"password", "client_secret", "secret_key", "oauth_token"})
+EWS_AUTH = ("password", "ntlm", "basic", "oauth2")  # [mailbox] auth for kind = "ews"
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,12 @@ class Mailbox:
     username: str = ""
     password: str = ""  # secret: MAILBOT_MAILBOX_PASSWORD or password_file
     password_file: str = ""
-    auth: str = "password"  # password | oauth2
+    auth: str = "password"  # password | oauth2; ews also ntlm | basic (password = ntlm)
     tenant_id: str = ""
     client_id: str = ""
     client_secret: str = ""  # secret
     client_secret_file: str = ""
-    cafile: str = ""
+    cafile: str = ""  # PEM of a private CA (imap; ews: Exchange and an AD FS authority)
     folder: str = "INBOX"
     processed_folder: str = "Processed"
     exceptions_folder: str = "Exceptions"
@@ -74,7 +75,7 @@ class Outbound:
     password: str = ""  # secret
     password_file: str = ""
     auth: str = "password"  # password | oauth2 | none
-    cafile: str = ""
+    cafile: str = ""  # smtp (ews sends with the [mailbox] server, sign-in and cafile)
     timeout_seconds: float = 30.0
     max_attempts: int = 8
 
@@ -164,6 +165,8 @@ class Workers:
     claim_seconds: float = 120.0  # a received message being processed
     outbox_lease_seconds: float = 120.0  # an email being sent
     mailbox_lease_seconds: float = 60.0  # watching a mailbox
+    # Read the next message in a worker process while this one is written (uses a 2nd core).
+    read_ahead: bool = True
 
 
 @dataclass(frozen=True)
@@ -293,6 +296,8 @@ def validate(s: Settings) -> None:
     for section, sec in (("mailbox", s.mailbox.security), ("outbound", s.outbound.security)):
         if sec not in {"tls", "starttls", "none"}:
             raise bad(section, "security", f"{sec!r} is not tls, starttls or none")
+    if s.mailbox.kind == "ews" and s.mailbox.auth not in EWS_AUTH:
+        raise bad("mailbox", "auth", f"{s.mailbox.auth!r} is not {', '.join(EWS_AUTH)} (for ews)")
     if s.mailbox.kind == "imap" and not s.mailbox.host:
         raise bad("mailbox", "host", "an IMAP mailbox needs a host")
     if s.outbound.kind == "smtp" and not s.outbound.host:

@@ -1,5 +1,6 @@
 """On-premises Exchange through exchangelib: the account factory (autodiscover off, the service
-endpoint given, NTLM / basic / OAuth) shared with the EWS mailbox, and the EWS sender.
+endpoint given, NTLM / basic / OAuth2, a private CA: see ``outbound.ews_auth``) shared with the
+EWS mailbox, and the EWS sender.
 
 Sending is ``Message(mime_content=...).send_and_save()`` (one CreateItem with
 MessageDisposition=SendAndSaveCopy, copy in Sent Items); ``already_sent`` asks Sent Items for
@@ -17,7 +18,7 @@ from outbound.sender import Envelope, SendError
 
 log = logging.getLogger(__name__)
 
-AUTH_KINDS = ("ntlm", "basic", "oauth")
+AUTH_KINDS = ("ntlm", "basic", "oauth2")  # "password" means ntlm, "oauth" oauth2
 
 
 @dataclass(frozen=True)
@@ -26,21 +27,48 @@ class EwsSettings:
 
     email_address: str
     service_endpoint: str  # https://mail.council.example/EWS/Exchange.asmx
-    auth: str = "ntlm"  # "ntlm" | "basic" | "oauth"
+    auth: str = "ntlm"  # "ntlm" (or "password") | "basic" | "oauth2" (or "oauth")
     username: str | None = None  # DOMAIN\\user or user@domain (ntlm/basic)
     password: str | None = None
-    client_id: str | None = None  # oauth (client credentials, Entra ID)
+    client_id: str | None = None  # oauth2 (client credentials)
     client_secret: str | None = None
     tenant_id: str | None = None
+    authority: str = "https://login.microsoftonline.com"  # oauth2: Entra ID, or an AD FS URL
+    cafile: str | None = None  # PEM file of the CA that signed the server's certificate
     version: str = "Exchange2016"  # the server's API version (skips version guessing)
     max_wait: float = 60.0  # the longest back-off honoured when the server says it is busy
 
     def __repr__(self) -> str:
         return f"EwsSettings({self.email_address!r}, {self.service_endpoint!r}, auth={self.auth!r})"
 
+    @property
+    def token_endpoint(self) -> str:
+        """Where OAuth2 tokens come from ('' unless auth is oauth2 and it can be worked out)."""
+        from outbound.ews_auth import auth_kind, token_url
+
+        try:
+            if auth_kind(self.auth) != "oauth2":
+                return ""
+            return token_url(self.authority, self.tenant_id)
+        except ValueError:
+            return ""
+
+    def explain(self, exc: BaseException) -> str:
+        """A plain-words reason for a sign-in or certificate failure, or ''."""
+        from outbound.ews_auth import auth_kind, explain
+
+        try:
+            kind = auth_kind(self.auth)
+        except ValueError:
+            kind = self.auth
+        return explain(exc, auth=kind, username=self.username, token_endpoint=self.token_endpoint)
+
 
 def make_account(settings: EwsSettings) -> Any:
-    """An exchangelib Account for ``settings``: no autodiscover, no version probing."""
+    """An exchangelib Account for ``settings``: no autodiscover, no version probing.
+
+    Raises ValueError for settings that cannot work (an unknown auth, a missing tenant, an
+    unreadable cafile)."""
     from exchangelib import (
         BASIC,
         DELEGATE,
@@ -52,15 +80,26 @@ def make_account(settings: EwsSettings) -> Any:
         Credentials,
         FailFast,
         Identity,
-        OAuth2Credentials,
         Version,
     )
 
-    if settings.auth not in AUTH_KINDS:
-        raise ValueError(f"ews auth must be one of {AUTH_KINDS}, not {settings.auth!r}")
+    from outbound.ews_auth import (
+        TokenUrlCredentials,
+        auth_kind,
+        is_public_identity,
+        token_url,
+        trust,
+    )
+
+    kind = auth_kind(settings.auth)
+    trust(settings.service_endpoint, settings.cafile)
     credentials: Any
-    if settings.auth == "oauth":
-        credentials = OAuth2Credentials(
+    if kind == "oauth2":
+        endpoint = token_url(settings.authority, settings.tenant_id)
+        if not is_public_identity(endpoint):  # an AD FS is signed by the same CA as Exchange
+            trust(endpoint, settings.cafile)
+        credentials = TokenUrlCredentials(
+            token_url=endpoint,
             client_id=settings.client_id,
             client_secret=settings.client_secret,
             tenant_id=settings.tenant_id,
@@ -71,7 +110,7 @@ def make_account(settings: EwsSettings) -> Any:
         credentials = Credentials(
             settings.username or settings.email_address, settings.password or ""
         )
-        auth_type = NTLM if settings.auth == "ntlm" else BASIC
+        auth_type = NTLM if kind == "ntlm" else BASIC
     builds = {
         "Exchange2013": Build(15, 0),
         "Exchange2016": Build(15, 1),
@@ -91,6 +130,11 @@ def make_account(settings: EwsSettings) -> Any:
         autodiscover=False,
         access_type=DELEGATE,
     )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else ""
 
 
 def _permanent(exc: Exception) -> bool:
@@ -136,8 +180,10 @@ class EwsSender:
             message.send_and_save()
         except Exception as exc:
             bad_recipient = "Recipient" in type(exc).__name__
+            reason = self._settings.explain(exc)
             raise SendError(
-                f"ews send of {message_id} failed: {type(exc).__name__}: {exc}",
+                f"ews send of {message_id} failed: {reason + '; ' if reason else ''}"
+                f"{type(exc).__name__}: {_first_line(exc)}",
                 permanent=_permanent(exc),
                 recipient=", ".join(envelope.recipients) if bad_recipient else None,
             ) from exc

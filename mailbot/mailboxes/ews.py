@@ -7,6 +7,10 @@ ledger skips what was already processed. An invalid sync state starts a full syn
 same guarantee. ``wait`` polls the sync state (EWS streaming notifications are not used).
 Raw MIME comes from ``item.mime_content`` (GetItem); acknowledging is MoveItem into
 Processed / Exceptions under the mailbox's top of information store (created if missing).
+
+Sign-in is NTLM (the default), basic or OAuth2 client credentials, and ``cafile`` names the CA
+that signed the server's certificate: see ``outbound.ews_auth``. A refused sign-in or an
+untrusted certificate is reported in plain words and not retried.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from mailbot.mailboxes.base import CursorStore, Incoming
 from mailbot.mailboxes.retry import BackoffPolicy
 from mailbot.mailboxes.rounds import Rounds
 from outbound.ews import EwsSettings, make_account
+from outbound.ews_auth import is_certificate_error
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,8 @@ class EwsMailbox:
         client_secret: str | None = None,
         client_secret_file: str | None = None,
         tenant_id: str | None = None,
+        authority: str = "https://login.microsoftonline.com",
+        cafile: str | None = None,
         version: str = "Exchange2016",
         folder: str = "inbox",
         processed_folder: str = "Processed",
@@ -75,6 +82,8 @@ class EwsMailbox:
             client_id=client_id,
             client_secret=client_secret,
             tenant_id=tenant_id,
+            authority=authority,
+            cafile=cafile or None,
             version=version,
             max_wait=max_wait,
         )
@@ -98,9 +107,10 @@ class EwsMailbox:
 
     def _fail(self, what: str, exc: Exception) -> MailboxError:
         text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        reason = self._settings.explain(exc)
         return MailboxError(
             f"mailbox {self.name!r}: {what} at {self._settings.service_endpoint}: "
-            f"{type(exc).__name__}{': ' + text if text else ''}"
+            f"{reason + ': ' if reason else ''}{type(exc).__name__}{': ' + text if text else ''}"
         )
 
     def _source(self) -> Any:
@@ -124,7 +134,7 @@ class EwsMailbox:
                 log.info("mailbox %s: Exchange is busy; waiting %.1fs", self.name, hint)
                 self._sleep(min(hint, self._max_wait))
             except (TransportError, ConnectionError) as exc:
-                if attempt == self._policy.attempts:
+                if attempt == self._policy.attempts or is_certificate_error(exc):
                     raise
                 log.warning("mailbox %s: %s; reconnecting", self.name, type(exc).__name__)
                 self._drop()

@@ -4,22 +4,41 @@ ResponseMessages with ResponseClass and ResponseCode).
 
 Operations: GetFolder (distinguished folders), FindFolder, CreateFolder, SyncFolderItems (with a
 sync state that counts changes), GetItem (MimeContent), MoveItem, CreateItem (MimeContent,
-SendAndSaveCopy), FindItem (Sent Items restricted on InternetMessageId). Basic authentication
-is checked; ``state.busy`` answers ErrorServerBusy with a BackOffMilliseconds hint.
+SendAndSaveCopy), FindItem (Sent Items restricted on InternetMessageId). ``state.busy`` answers
+ErrorServerBusy with a BackOffMilliseconds hint.
+
+Authentication (``state.auth``), as IIS in front of Exchange does it:
+
+- ``basic``: ``Authorization: Basic`` with ``state.username`` / ``state.password``.
+- ``ntlm``: connection-oriented NTLM (MS-NLMP). A request without credentials gets 401 with
+  ``WWW-Authenticate: Negotiate`` and ``NTLM``; the client's NEGOTIATE message gets 401 with a
+  CHALLENGE; the AUTHENTICATE message, on the same keep-alive connection, is parsed, its domain
+  and user compared with ``state.username`` (``DOMAIN\\user``) and its NTLMv2 proof checked
+  against ``state.password``. The connection is then signed in: later requests on it carry no
+  Authorization header. A new connection starts again.
+- ``bearer``: ``Authorization: Bearer <token>`` where ``state.accept_token(token)`` is true.
+
+``running_ews(tls=(cert, key))`` serves HTTPS.
 """
 
 from __future__ import annotations
 
 import base64
+import hmac
+import os
+import ssl
+import struct
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
@@ -49,6 +68,11 @@ class EwsItem:
 class EwsState:
     username: str = "COUNCIL\\mecc"
     password: str = "ews-secret"
+    auth: str = "basic"  # basic | ntlm | bearer
+    accept_token: Callable[[str], bool] = lambda token: False  # bearer
+    logins: list[str] = field(default_factory=list)  # "ntlm COUNCIL\\mecc", "bearer", "basic …"
+    refused: list[str] = field(default_factory=list)  # why each sign-in was refused
+    impersonated: list[str] = field(default_factory=list)  # ExchangeImpersonation addresses
     folders: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, parent id)
     items: dict[str, EwsItem] = field(default_factory=dict)
     log: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, folder, item id)
@@ -122,6 +146,150 @@ def _error(op: str, code: str, text: str, extra: str = "") -> str:
     )
 
 
+# -- NTLM (MS-NLMP), the server's side ----------------------------------------------------
+
+_NTLM_SIGNATURE = b"NTLMSSP\x00"
+_NEGOTIATE_UNICODE = 0x00000001
+_CHALLENGE_FLAGS = (
+    _NEGOTIATE_UNICODE
+    | 0x00000004  # REQUEST_TARGET
+    | 0x00000200  # NTLM
+    | 0x00008000  # ALWAYS_SIGN
+    | 0x00010000  # TARGET_TYPE_DOMAIN
+    | 0x00080000  # EXTENDED_SESSIONSECURITY
+    | 0x00800000  # TARGET_INFO
+    | 0x02000000  # VERSION
+    | 0x20000000  # 128
+    | 0x80000000  # 56
+)
+
+
+class NtlmError(ValueError):
+    """A message that is not the NTLM message expected here."""
+
+
+def _md4(data: bytes) -> bytes:
+    """MD4 (RFC 1320), for the NT hash: OpenSSL 3 no longer offers it through hashlib."""
+
+    def rotl(x: int, n: int) -> int:
+        x &= 0xFFFFFFFF
+        return ((x << n) | (x >> (32 - n))) & 0xFFFFFFFF
+
+    message = data + b"\x80" + b"\x00" * ((55 - len(data)) % 64) + struct.pack("<Q", len(data) * 8)
+    state = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476]
+    rounds: tuple[
+        tuple[Callable[[int, int, int], int], int, tuple[int, ...], tuple[int, ...]], ...
+    ] = (
+        (lambda x, y, z: (x & y) | (~x & z), 0, tuple(range(16)), (3, 7, 11, 19)),
+        (
+            lambda x, y, z: (x & y) | (x & z) | (y & z),
+            0x5A827999,
+            (0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15),
+            (3, 5, 9, 13),
+        ),
+        (
+            lambda x, y, z: x ^ y ^ z,
+            0x6ED9EBA1,
+            (0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15),
+            (3, 9, 11, 15),
+        ),
+    )
+    for offset in range(0, len(message), 64):
+        words = struct.unpack("<16I", message[offset : offset + 64])
+        a, b, c, d = state
+        for function, constant, order, shifts in rounds:
+            for step, index in enumerate(order):
+                a, b, c, d = (
+                    d,
+                    rotl(a + function(b, c, d) + words[index] + constant, shifts[step % 4]),
+                    b,
+                    c,
+                )
+        state = [(x + y) & 0xFFFFFFFF for x, y in zip(state, (a, b, c, d), strict=True)]
+    return struct.pack("<4I", *state)
+
+
+def _ntlm_message(token: bytes, expected_type: int) -> None:
+    if len(token) < 12 or token[:8] != _NTLM_SIGNATURE:
+        raise NtlmError("not an NTLMSSP message")
+    (message_type,) = struct.unpack_from("<I", token, 8)
+    if message_type != expected_type:
+        raise NtlmError(f"NTLM message type {message_type}, expected {expected_type}")
+
+
+def _ntlm_field(token: bytes, at: int) -> bytes:
+    length, _, offset = struct.unpack_from("<HHI", token, at)
+    if offset + length > len(token):
+        raise NtlmError("an NTLM field points outside the message")
+    return token[offset : offset + length]
+
+
+def ntlm_challenge(server_challenge: bytes, domain: str) -> bytes:
+    """A CHALLENGE_MESSAGE (type 2) for ``domain`` with ``server_challenge`` (8 bytes)."""
+
+    def pair(av_id: int, value: bytes) -> bytes:
+        return struct.pack("<HH", av_id, len(value)) + value
+
+    filetime = (int(time.time()) + 11644473600) * 10_000_000
+    target = domain.encode("utf-16-le")
+    info = (
+        pair(2, target)  # MsvAvNbDomainName
+        + pair(1, "EXCH01".encode("utf-16-le"))  # MsvAvNbComputerName
+        + pair(4, "council.example".encode("utf-16-le"))  # MsvAvDnsDomainName
+        + pair(3, "exch01.council.example".encode("utf-16-le"))  # MsvAvDnsComputerName
+        + pair(7, struct.pack("<Q", filetime))  # MsvAvTimestamp
+        + pair(0, b"")  # MsvAvEOL
+    )
+    header = 56
+    version = struct.pack("<BBH3xB", 10, 0, 17763, 15)
+    return (
+        _NTLM_SIGNATURE
+        + struct.pack("<I", 2)
+        + struct.pack("<HHI", len(target), len(target), header)
+        + struct.pack("<I", _CHALLENGE_FLAGS)
+        + server_challenge
+        + b"\x00" * 8
+        + struct.pack("<HHI", len(info), len(info), header + len(target))
+        + version
+        + target
+        + info
+    )
+
+
+@dataclass(frozen=True)
+class NtlmAuthenticate:
+    """What an AUTHENTICATE_MESSAGE (type 3) says."""
+
+    domain: str
+    user: str
+    workstation: str
+    nt_response: bytes
+
+    def proves(self, password: str, server_challenge: bytes) -> bool:
+        """Whether the NTLMv2 response was made with ``password`` for this server challenge."""
+        if len(self.nt_response) < 24:
+            return False  # NTLMv1, which Exchange servers refuse
+        nt_hash = _md4(password.encode("utf-16-le"))
+        key = hmac.new(nt_hash, (self.user.upper() + self.domain).encode("utf-16-le"), "md5")
+        proof = hmac.new(key.digest(), server_challenge + self.nt_response[16:], "md5").digest()
+        return hmac.compare_digest(proof, self.nt_response[:16])
+
+
+def parse_ntlm_authenticate(token: bytes) -> NtlmAuthenticate:
+    _ntlm_message(token, 3)
+    if len(token) < 64:
+        raise NtlmError("NTLM AUTHENTICATE message too short")
+    (flags,) = struct.unpack_from("<I", token, 60)
+
+    def text(at: int) -> str:
+        raw = _ntlm_field(token, at)
+        return raw.decode("utf-16-le" if flags & _NEGOTIATE_UNICODE else "latin-1")
+
+    return NtlmAuthenticate(
+        domain=text(28), user=text(36), workstation=text(44), nt_response=_ntlm_field(token, 20)
+    )
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -129,9 +297,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+    # NTLM signs in a connection, and http.server keeps one handler object per connection
+    _ntlm_challenge: bytes | None = None  # sent on this connection, awaiting AUTHENTICATE
+    _ntlm_user: str | None = None  # this connection is signed in as DOMAIN\\user
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | list[tuple[str, str]] | None = None,
+    ) -> None:
         self.send_response(status)
-        for key, value in (headers or {}).items():
+        pairs = headers.items() if isinstance(headers, dict) else (headers or [])
+        for key, value in pairs:
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -140,13 +318,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         state = self.server.state
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        expected = (
-            "Basic " + base64.b64encode(f"{state.username}:{state.password}".encode()).decode()
-        )
-        if self.headers.get("Authorization") != expected:
-            self._send(401, b"", {"WWW-Authenticate": 'Basic realm="ews"'})
+        if not self._signed_in(state):
             return
         envelope = ET.fromstring(body)
+        for address in envelope.iterfind(
+            f"{{{S}}}Header/{{{T}}}ExchangeImpersonation//{{{T}}}PrimarySmtpAddress"
+        ):
+            with state.lock:
+                state.impersonated.append(address.text or "")
         request = envelope.find(f"{{{S}}}Body")
         assert request is not None
         op_elem = request[0]
@@ -175,6 +354,76 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(500, f"unsupported operation {op}".encode())
             return
         self._respond(op, handler(state, op_elem))
+
+    # -- authentication ----------------------------------------------------------------------
+
+    def _refuse(self, state: EwsState, why: str, challenges: list[tuple[str, str]]) -> bool:
+        with state.lock:
+            state.refused.append(why)
+        self._send(401, b"", challenges)
+        return False
+
+    def _signed_in(self, state: EwsState) -> bool:
+        """True when the request may go on; otherwise the 401 has been sent."""
+        header = self.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        value = value.strip()
+        if state.auth == "basic":
+            expected = base64.b64encode(f"{state.username}:{state.password}".encode()).decode()
+            if scheme.lower() == "basic" and value == expected:
+                with state.lock:
+                    state.logins.append(f"basic {state.username}")
+                return True
+            return self._refuse(
+                state, "basic: wrong credentials", [("WWW-Authenticate", 'Basic realm="ews"')]
+            )
+        if state.auth == "bearer":
+            if scheme.lower() == "bearer" and state.accept_token(value):
+                with state.lock:
+                    state.logins.append("bearer")
+                return True
+            why = "bearer: token not accepted" if header else "bearer: no token"
+            return self._refuse(state, why, [("WWW-Authenticate", "Bearer")])
+        return self._ntlm(state, scheme, value)
+
+    def _ntlm(self, state: EwsState, scheme: str, value: str) -> bool:
+        offer = [("WWW-Authenticate", "Negotiate"), ("WWW-Authenticate", "NTLM")]
+        if scheme.lower() not in ("ntlm", "negotiate") or not value:
+            if self._ntlm_user is not None:
+                return True  # the connection signed in earlier
+            self._send(401, b"", offer)
+            return False
+        try:
+            try:
+                token = base64.b64decode(value, validate=True)
+            except ValueError as exc:
+                raise NtlmError("NTLM token is not base64") from exc
+            if token[8:12] == struct.pack("<I", 1):
+                _ntlm_message(token, 1)
+                self._ntlm_user, self._ntlm_challenge = None, os.urandom(8)
+                domain = state.username.rpartition("\\")[0] or "COUNCIL"
+                reply = base64.b64encode(ntlm_challenge(self._ntlm_challenge, domain)).decode()
+                self._send(401, b"", [("WWW-Authenticate", f"{scheme} {reply}")])
+                return False
+            message = parse_ntlm_authenticate(token)
+            challenge, self._ntlm_challenge = self._ntlm_challenge, None
+            if challenge is None:
+                raise NtlmError("AUTHENTICATE without a CHALLENGE on this connection")
+            who = f"{message.domain}\\{message.user}"
+            domain, _, user = state.username.rpartition("\\")
+            if message.user.casefold() != user.casefold() or (
+                domain and message.domain.casefold() != domain.casefold()
+            ):
+                raise NtlmError(f"ntlm: unknown user {who}")
+            if not message.proves(state.password, challenge):
+                raise NtlmError(f"ntlm: wrong password for {who}")
+        except NtlmError as exc:
+            self._ntlm_user = self._ntlm_challenge = None
+            return self._refuse(state, str(exc), offer)
+        self._ntlm_user = who
+        with state.lock:
+            state.logins.append(f"ntlm {who}")
+        return True
 
     def _respond(self, op: str, messages: str) -> None:
         xml = (
@@ -397,16 +646,24 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def running_ews(state: EwsState | None = None) -> Iterator[tuple[EwsState, str]]:
-    """Serve a fake EWS on a free loopback port; yields (state, service endpoint URL)."""
+def running_ews(
+    state: EwsState | None = None, *, tls: tuple[Path, Path] | None = None
+) -> Iterator[tuple[EwsState, str]]:
+    """Serve a fake EWS on a free loopback port; yields (state, service endpoint URL).
+    ``tls``: (certificate, key) PEM files to serve HTTPS with."""
     server = _Server(("127.0.0.1", 0), _Handler)
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.state = state or EwsState()
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.start()
     try:
-        yield server.state, f"http://127.0.0.1:{server.server_address[1]}/EWS/Exchange.asmx"
+        scheme = "https" if tls is not None else "http"
+        yield server.state, f"{scheme}://127.0.0.1:{server.server_address[1]}/EWS/Exchange.asmx"
     finally:
         server.shutdown()
         server.server_close()
