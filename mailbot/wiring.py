@@ -69,11 +69,12 @@ def make_mailbox_from(settings: Settings, cursors: DbCursorStore) -> Mailbox:
     if m.kind == "ews":
         return make_mailbox(
             "ews", m.name, cursors, email_address=settings.service.mailbox_address,
-            service_endpoint=m.ews_url, auth="oauth" if m.auth == "oauth2" else "ntlm",
+            service_endpoint=m.ews_url, auth=m.auth,
             username=m.username or None, password=settings.secret("mailbox", "password") or None,
             client_id=m.client_id or None,
             client_secret=settings.secret("mailbox", "client_secret") or None,
-            tenant_id=m.tenant_id or None, poll_interval=m.poll_seconds, **common,
+            tenant_id=m.tenant_id or None, authority=m.authority, cafile=m.cafile or None,
+            poll_interval=m.poll_seconds, **common,
         )  # fmt: skip
     raise ConfigError(f"[mailbox] kind: {m.kind!r} is not supported")
 
@@ -102,10 +103,10 @@ def make_sender_from(settings: Settings) -> Sender:
     if o.kind == "ews":
         return make_sender(
             "ews", email_address=settings.service.mailbox_address, service_endpoint=m.ews_url,
-            auth="oauth" if m.auth == "oauth2" else "ntlm", username=m.username or None,
+            auth=m.auth, username=m.username or None,
             password=settings.secret("mailbox", "password") or None,
             client_id=m.client_id or None,
             client_secret=settings.secret("mailbox", "client_secret") or None,
-            tenant_id=m.tenant_id or None,
+            tenant_id=m.tenant_id or None, authority=m.authority, cafile=m.cafile or None,
         )  # fmt: skip
     raise ConfigError(f"[outbound] kind: {o.kind!r} is not supported")

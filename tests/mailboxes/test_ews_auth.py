@@ -17,7 +17,8 @@ import pytest
 from mailbot.errors import ConfigError, MailboxError
 from mailbot.mailboxes.ews import EwsMailbox
 from mailbot.mailboxes.factory import make_mailbox
-from mailbot.settings import load
+from mailbot.settings import Settings, load
+from mailbot.wiring import make_mailbox_from, make_sender_from
 from outbound.factory import make_sender
 from outbound.sender import Envelope, SendError
 from tests.fakes.ews_server import EwsState, running_ews
@@ -181,12 +182,14 @@ def test_ntlm_sender_with_a_wrong_user_fails_temporarily_naming_the_sign_in(
 
 
 @pytest.fixture
-def tls_ews(tmp_path: Path) -> Iterator[tuple[EwsState, str, Path]]:
-    """A fake EWS over HTTPS (NTLM) whose certificate no public CA signed; yields its CA file."""
+def tls_ews(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[EwsState, str, Path]]:
+    """A fake EWS over HTTPS (NTLM, or the sign-in given as an indirect parameter) whose
+    certificate no public CA signed; yields its CA file."""
     directory = tmp_path / "exchange-ca"
     directory.mkdir()
     cert, key = make_certificate(directory)
-    with running_ews(EwsState(auth="ntlm"), tls=(cert, key)) as (state, endpoint):
+    auth = getattr(request, "param", "ntlm")
+    with running_ews(EwsState(auth=auth), tls=(cert, key)) as (state, endpoint):
         yield state, endpoint, cert
 
 
@@ -348,6 +351,59 @@ def test_oauth2_refused_client_secret_is_a_clear_error_without_the_secret(
 
 
 # -- settings -------------------------------------------------------------------------------
+
+
+def _settings(tmp_path: Path, endpoint: str, cafile: Path, auth: str) -> Settings:
+    """A mailbot.toml for Exchange on premises, as an administrator would write it."""
+    password = tmp_path / "ews-password"
+    password.write_text("ews-secret\n", encoding="utf-8")
+    config = tmp_path / "mailbot.toml"
+    config.write_text(
+        f"""
+[service]
+mailbox_address = "{ADDRESS}"
+
+[mailbox]
+kind = "ews"
+name = "exchange"
+ews_url = "{endpoint}"
+auth = "{auth}"
+username = 'COUNCIL\\mecc'
+password_file = "{password}"
+cafile = "{cafile}"
+
+[outbound]
+kind = "ews"
+""",
+        encoding="utf-8",
+    )
+    return load(config, env={})
+
+
+@pytest.mark.parametrize("tls_ews", ["ntlm", "basic"], indirect=True)
+def test_ews_from_mailbot_toml_signs_in_as_configured_trusts_cafile_reads_and_sends(
+    tls_ews: tuple[EwsState, str, Path], cursors: MemoryCursors, tmp_path: Path
+) -> None:
+    state, endpoint, ca = tls_ews
+    settings = _settings(tmp_path, endpoint, ca, auth=state.auth)
+    state.deliver(make_message("record via mailbot.toml"))
+    box = make_mailbox_from(settings, cursors)  # type: ignore[arg-type]
+    sender = make_sender_from(settings)
+    try:
+        (item,) = box.fetch()
+        assert _subject(item.raw) == "record via mailbot.toml"
+        sender.send(
+            _forward("<fwd-toml@mailbot.example>"),
+            Envelope(ADDRESS, ("social.worker@council.example",)),
+            "<fwd-toml@mailbot.example>",
+        )
+    finally:
+        box.close()
+        sender.close()
+    sent_items = [i.internet_id for i in state.in_folder("F-sentitems")]
+    assert sent_items == ["<fwd-toml@mailbot.example>"]
+    # Basic really is Basic (it used to become NTLM) and NTLM is NTLM, as the settings say
+    assert state.logins and set(state.logins) == {f"{state.auth} COUNCIL\\mecc"}
 
 
 @pytest.mark.parametrize("auth", ["password", "ntlm", "basic", "oauth2"])
