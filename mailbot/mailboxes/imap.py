@@ -11,9 +11,10 @@ flag mode, every one without the done flag). Nothing is processed twice because 
 ledger recognises each message by its Message-ID and content hash and records it as a duplicate
 before acknowledging it, which moves (or flags) it.
 
-Failures: connection errors are retried with capped exponential backoff and jitter; a refused
-login, a refused certificate or a command the server rejects raise MailboxError at once. No
-error message ever contains a password or token.
+Failures: connection errors and logins the server cannot check now (RFC 5530 ``[UNAVAILABLE]``,
+e.g. Dovecot's OAuth2 introspection is down) are retried with capped exponential backoff and
+jitter; a refused login, a refused certificate or a command the server rejects raise MailboxError
+at once. No error message ever contains a password or token.
 """
 
 from __future__ import annotations
@@ -47,11 +48,13 @@ class _LoginRefused(Exception):
     """The server refused the credentials (kept apart from connection errors: not retried)."""
 
 
+class _Unavailable(Exception):
+    """Login ``NO [UNAVAILABLE]`` (RFC 5530): the server cannot check credentials now; retried."""
+
+
 def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -169,8 +172,9 @@ class ImapMailbox:
                 client.login(self._username, self._password())
         except IMAPClientAbortError:
             raise
-        except IMAPClientError as exc:
-            raise _LoginRefused(_describe(exc)) from None
+        except IMAPClientError as exc:  # password logins give "b'[CODE] text'": search it
+            temporary = "[UNAVAILABLE]" in str(exc).upper()
+            raise (_Unavailable if temporary else _LoginRefused)(_describe(exc)) from None
 
     def _password(self) -> str:
         if self._password_file is not None:
@@ -200,19 +204,16 @@ class ImapMailbox:
             return
         state = self._cursors.load(self.name)
         same = state.get("folder") == self.folder and state.get("uidvalidity") == str(uidvalidity)
-        if same:
-            self._low = int(state.get("last_uid", "0"))
-        else:
-            if state.get("uidvalidity"):
-                log.warning(
-                    "mailbox %s: UIDVALIDITY of %s changed (%s -> %s): resyncing, every message "
-                    "still there is offered again and the ledger skips those already processed",
-                    self.name,
-                    self.folder,
-                    state.get("uidvalidity"),
-                    uidvalidity,
-                )
-            self._low = 0
+        self._low = int(state.get("last_uid", "0")) if same else 0
+        if not same and state.get("uidvalidity"):
+            log.warning(
+                "mailbox %s: UIDVALIDITY of %s changed (%s -> %s): resyncing, every message "
+                "still there is offered again and the ledger skips those already processed",
+                self.name,
+                self.folder,
+                state.get("uidvalidity"),
+                uidvalidity,
+            )
         self._uidvalidity = uidvalidity
         self._high = self._low
         self._outstanding.clear()
@@ -235,10 +236,11 @@ class ImapMailbox:
         client, self._client = self._client, None
         if client is not None:
             _quietly_shutdown(client)
-        log.warning("mailbox %s: connection lost: %s", self.name, _describe(exc))
+        why = "login failed temporarily" if isinstance(exc, _Unavailable) else "connection lost"
+        log.warning("mailbox %s: %s: %s", self.name, why, _describe(exc))
 
     def _call(self, what: str, operation: Callable[[IMAPClient], T]) -> T:
-        """Run ``operation`` on a live connection, reconnecting with backoff on network errors."""
+        """Run ``operation`` on a live connection, reconnecting with backoff when it may help."""
         last: BaseException | None = None
         for _ in range(max(1, self._policy.attempts)):
             self._backoff.pause()
@@ -260,7 +262,7 @@ class ImapMailbox:
                 raise MailboxError(
                     f"mailbox {self.name!r}: certificate of {self._host} refused: {exc.verify_message}"
                 ) from exc
-            except (IMAPClientAbortError, OSError) as exc:
+            except (IMAPClientAbortError, OSError, _Unavailable) as exc:
                 self._drop(exc)
                 self._backoff.failed()
                 last = exc
@@ -271,8 +273,9 @@ class ImapMailbox:
                 ) from exc
             self._backoff.succeeded()
             return result
+        problem = "login failed temporarily" if isinstance(last, _Unavailable) else "unreachable"
         raise MailboxError(
-            f"mailbox {self.name!r}: {what}: {self._host}:{self._port} unreachable after "
+            f"mailbox {self.name!r}: {what}: {self._host}:{self._port} {problem} after "
             f"{self._policy.attempts} attempts: {_describe(last) if last else 'no answer'}"
         ) from last
 
@@ -294,12 +297,11 @@ class ImapMailbox:
         """Messages above the cursor, oldest (lowest UID) first, read without marking them seen."""
         uids = self._call("search for new mail", self._reselect_then_search)
         self.flush()  # after the SELECT: a new UIDVALIDITY has dropped stale acknowledgements
-        if limit is not None:
-            uids = uids[: max(0, limit)]
+        uids = uids if limit is None else uids[: max(0, limit)]
         uidvalidity = self._uidvalidity
         for start in range(0, len(uids), self._batch):
             batch = uids[start : start + self._batch]
-            data = self._call("fetch messages", _fetch_bodies(batch))
+            data = self._bodies(batch)
             if self._uidvalidity != uidvalidity:
                 return  # reconnected to a recreated folder: the next fetch resyncs
             for uid in batch:
@@ -309,6 +311,9 @@ class ImapMailbox:
                 self._high = max(self._high, uid)
                 self._outstanding.add(uid)
                 yield Incoming(position=f"{self.folder}/{uidvalidity}/{uid}", raw=bytes(raw))
+
+    def _bodies(self, uids: list[int]) -> dict[int, dict[bytes, Any]]:
+        return self._call("fetch messages", lambda client: client.fetch(uids, [b"BODY.PEEK[]"]))
 
     # -- acknowledging ---------------------------------------------------------------------
 
@@ -439,14 +444,6 @@ class ImapMailbox:
                 client.logout()
             except Exception:
                 _quietly_shutdown(client)
-
-
-def _fetch_bodies(uids: list[int]) -> Callable[[IMAPClient], dict[int, dict[bytes, Any]]]:
-    def operation(client: IMAPClient) -> dict[int, dict[bytes, Any]]:
-        result: dict[int, dict[bytes, Any]] = client.fetch(uids, [b"BODY.PEEK[]"])
-        return result
-
-    return operation
 
 
 def _quietly_shutdown(client: IMAPClient) -> None:

@@ -1,10 +1,13 @@
-"""A tiny scripted IMAP server for what Dovecot here cannot do: XOAUTH2 logins and Exchange
-Online's "* BYE Session invalidated - AccessTokenExpired" in the middle of an IDLE.
+"""A tiny scripted IMAP server for what the loopback Dovecot cannot be made to do on cue:
+Exchange Online's "* BYE Session invalidated - AccessTokenExpired" in the middle of an IDLE, and
+a given number of logins answered ``NO [UNAVAILABLE]``. (XOAUTH2 logins themselves are also
+tested against the real Dovecot, with its oauth2 passdb: test_imap_oauth_dovecot.py.)
 
 It speaks just enough IMAP4rev1 for imapclient: greeting with capabilities, CAPABILITY,
-AUTHENTICATE XOAUTH2 (continuation, base64 "user=..^Aauth=Bearer ..^A^A"), SELECT, UID SEARCH,
-UID FETCH of BODY.PEEK[], NOOP, IDLE/DONE and LOGOUT. ``expire_during_idle`` makes the next
-IDLE end with the BYE and revokes the token in use.
+AUTHENTICATE XOAUTH2 (continuation, base64 "user=..^Aauth=Bearer ..^A^A"), LOGIN (any password),
+SELECT, UID SEARCH, UID FETCH of BODY.PEEK[], NOOP, IDLE/DONE and LOGOUT. ``expire_during_idle``
+makes the next IDLE end with the BYE and revokes the token in use; ``unavailable`` = N makes the
+next N logins fail with ``NO [UNAVAILABLE] Temporary authentication failure`` (RFC 5530).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ class ImapState:
     messages: dict[int, bytes] = field(default_factory=dict)
     expire_during_idle: bool = False
     arrives_with_expiry: bytes | None = None  # delivered while the session is being dropped
+    unavailable: int = 0  # the next N logins: NO [UNAVAILABLE] Temporary authentication failure
     logins: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -36,6 +40,15 @@ class _Handler(socketserver.StreamRequestHandler):
     def _line(self, text: str) -> None:
         self.wfile.write(text.encode() + b"\r\n")
         self.wfile.flush()
+
+    def _unavailable(self, tag: str) -> bool:
+        state = self.server.state
+        with state.lock:
+            if state.unavailable <= 0:
+                return False
+            state.unavailable -= 1
+        self._line(f"{tag} NO [UNAVAILABLE] Temporary authentication failure. [host:2026-11-22]")
+        return True
 
     def handle(self) -> None:
         state = self.server.state
@@ -57,10 +70,15 @@ class _Handler(socketserver.StreamRequestHandler):
                 token = match.group(2) if match else ""
                 with state.lock:
                     state.logins.append(token)
+                if self._unavailable(tag):
+                    continue
                 if token in state.valid_tokens:
                     self._line(f"{tag} OK [CAPABILITY {CAPS}] authenticated")
                 else:
                     self._line(f"{tag} NO AUTHENTICATE failed.")
+            elif command == "LOGIN":
+                if not self._unavailable(tag):
+                    self._line(f"{tag} OK [CAPABILITY {CAPS}] Logged in")
             elif command == "SELECT":
                 self._line(f"* {len(state.messages)} EXISTS")
                 self._line("* OK [UIDVALIDITY 7] UIDs valid")

@@ -4,7 +4,9 @@
 ``running_introspection_server`` answers, over plain HTTP on loopback, a mail server's RFC 7662
 introspection (``POST /introspect`` with ``token=...``, as Dovecot's oauth2 passdb sends it)
 about the tokens issued here: active unless revoked, expired or issued while ``mail_access``
-was off (an app whose mailbox permission was withdrawn still gets tokens, useless ones)."""
+was off (an app whose mailbox permission was withdrawn still gets tokens, useless ones). While
+``introspection_up`` is off it answers 503 (the identity platform is down), and Dovecot answers
+the login ``NO [UNAVAILABLE] Temporary authentication failure``."""
 
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ class TokenState:
     inactive: set[str] = field(default_factory=set)
     expires_at: dict[str, float] = field(default_factory=dict)
     introspected: list[str] = field(default_factory=list)  # tokens asked about, in order
+    introspection_up: bool = True  # False: 503, nothing is answered about any token
+    turned_away: int = 0  # introspection requests answered 503
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def issue(self) -> str:
@@ -179,7 +183,13 @@ class _IntrospectionHandler(_Handler):
         if self.path.split("?")[0] != "/introspect" or not token:
             self._json(400, {"error": "invalid_request"})
             return
-        self._json(200, self.server.state.introspect(token))
+        state = self.server.state
+        if not state.introspection_up:
+            with state.lock:
+                state.turned_away += 1
+            self._json(503, {"error": "temporarily_unavailable"})
+            return
+        self._json(200, state.introspect(token))
 
 
 @contextmanager

@@ -8,7 +8,8 @@ What Dovecot 2.3 does with a token: it asks about it at login only. An inactive 
 expired, or issued to an app without mailbox access) gets a 401 JSON challenge and then
 ``NO [AUTHENTICATIONFAILED]``; a session already logged in carries on. It never sends Exchange
 Online's ``BYE ... AccessTokenExpired`` (that is tested against the scripted server in
-test_imap_oauth.py): here a revoked or expired token shows at the next login.
+test_imap_oauth.py): here a revoked or expired token shows at the next login. While the
+introspection endpoint is down it answers ``NO [UNAVAILABLE] Temporary authentication failure``.
 """
 
 from __future__ import annotations
@@ -251,6 +252,32 @@ def test_the_token_is_refreshed_before_it_expires_so_dovecot_never_refuses_it(
         assert state.introspected == ["tok-1", "tok-2"]  # no refused login in between
     finally:
         box.close()
+
+
+def test_while_dovecot_cannot_check_tokens_the_login_fails_temporarily_and_is_retried(
+    oauth: Oauth, folder: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    state, slept = oauth.state, list[float]()
+    _append(oauth.dovecot, folder, "sent while the identity platform was down")
+    state.introspection_up = False  # Dovecot: NO [UNAVAILABLE] Temporary authentication failure
+    box = _mailbox(oauth, folder, sleep=slept.append, rand=lambda: 0.0)
+    try:
+        with caplog.at_level(logging.INFO), pytest.raises(MailboxError) as caught:
+            list(box.fetch())
+        message = str(caught.value)
+        assert "login failed temporarily after 5 attempts" in message
+        assert "[UNAVAILABLE] Temporary authentication failure" in message
+        assert "refused" not in message
+        assert state.turned_away == 5  # every attempt reached Dovecot's token check
+        assert slept == [0.05, 0.1, 0.2, 0.4]  # with the capped backoff in between
+
+        state.introspection_up = True
+        assert _subjects(list(box.fetch())) == ["sent while the identity platform was down"]
+    finally:
+        box.close()
+    assert state.issued == 1  # the token was never the problem: kept, not replaced
+    assert state.introspected == ["tok-1"]
+    assert "tok-1" not in caplog.text
 
 
 @pytest.mark.slow
