@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import IO
@@ -21,7 +22,7 @@ from mailbot.clock import Clock
 from mailbot.context import Deps
 from mailbot.cursors import DbCursorStore
 from mailbot.errors import MailboxError
-from mailbot.mailboxes.base import Mailbox
+from mailbot.mailboxes.base import Incoming, Mailbox
 from mailbot.model import Outcome
 from mailbot.ops import metrics
 from mailbot.outbox import OutboxWorker
@@ -32,7 +33,9 @@ from mailbot.settings import Settings
 from mailbot.wiring import make_mailbox_from, make_sender_from
 from mailbot.workers import SharedWork, single_process_lock
 from outbound.sender import Sender
+from parsers.ahead import ReadAhead
 from parsers.isolate import shutdown as shutdown_readers
+from parsers.record import Reading
 from store import outbox
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,7 @@ class Daemon:
     clock_override: Clock | None = None
     outbox_process: SenderProcess | None = None
     holder: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    ahead: ReadAhead | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Daemon:
@@ -72,13 +76,15 @@ class Daemon:
         done: list[tuple[str, Result]] = []
         pipeline = self.pipeline
         name = self.mailbox.name
+        if self.ahead is None and self.deps.settings.workers.read_ahead:
+            self.ahead = ReadAhead(self.deps.read_options)
         try:
-            for incoming in self.mailbox.fetch(limit):
+            for incoming, reading in self._readings(self.mailbox.fetch(limit)):
                 if self.stop.is_set():
                     break
                 try:
                     result = pipeline.process(
-                        incoming.raw, mailbox=name, position=incoming.position
+                        incoming.raw, mailbox=name, position=incoming.position, reading=reading
                     )
                 except Exception:  # recorded; the loop goes on with the next message
                     log.exception("message at %s could not be processed", incoming.position)
@@ -92,6 +98,19 @@ class Daemon:
             self.cursors.fetched(name, str(exc))
             metrics.observe_fetch(name, False, self.deps.clock.now())
         return done
+
+    def _readings(self, items: Iterable[Incoming]) -> Iterator[tuple[Incoming, Reading | None]]:
+        if self.ahead is None:
+            return ((incoming, None) for incoming in items)
+        return self.ahead.readings(items, lambda incoming: incoming.raw)
+
+    def close(self) -> None:
+        """Close the mailbox, the sender and the reader processes."""
+        self.mailbox.close()
+        self.sender.close()
+        if self.ahead is not None:
+            self.ahead.close()
+        shutdown_readers()
 
     def send_outbox(self) -> int:
         return OutboxWorker(self.deps, self.sender, self.holder).drain()
@@ -168,9 +187,7 @@ class Daemon:
             if runner is not None:
                 runner.shutdown()
             self.outbox_process.stop()
-            self.mailbox.close()
-            self.sender.close()
-            shutdown_readers()
+            self.close()
             if lock is not None:
                 lock.close()
 

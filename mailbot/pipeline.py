@@ -68,11 +68,22 @@ class Pipeline:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def process(self, raw: bytes, *, mailbox: str, position: str, dry_run: bool = False) -> Result:
-        """Process one raw message found at ``position`` in ``mailbox``; never raises for bad mail."""
+    def process(
+        self,
+        raw: bytes,
+        *,
+        mailbox: str,
+        position: str,
+        dry_run: bool = False,
+        reading: Reading | None = None,
+    ) -> Result:
+        """Process one raw message found at ``position`` in ``mailbox``; never raises for bad mail.
+
+        ``reading`` is the message already read (by ``parsers.ahead``); else it is read here.
+        """
         started = time.monotonic()
         with bind_message():
-            reading = self._read(raw)
+            reading = reading or self._read(raw)
             with self._transaction(commit=not dry_run) as session:
                 known = ledger.seen_position(session, mailbox, position)
                 if known is not None:

@@ -46,6 +46,8 @@ def read_attachment(attachment: Attachment, options: ReadOptions) -> tuple[DocTe
         return _read(attachment, options)
     except ReaderFailure as failure:
         return _problem(attachment, failure.kind, failure.detail), "form"
+    except MemoryError:  # a process's memory limit, not damage: its owner decides (parsers.ahead)
+        raise
     except Exception as exc:  # a library's unexpected error on damaged bytes: this part only
         detail = f"the attachment is damaged and could not be read ({type(exc).__name__})"
         return _problem(attachment, ProblemKind.CORRUPT, detail), "form"

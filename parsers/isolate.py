@@ -57,7 +57,9 @@ def serve(fd: int, memory_mb: int) -> None:  # pragma: no cover - runs in the wo
 _ROOT = str(Path(__file__).resolve().parents[1])
 
 
-class _Worker:
+class Worker:
+    """A fresh interpreter serving (function, args) calls one at a time under a memory limit."""
+
     def __init__(self, memory_mb: int) -> None:
         self.memory_mb = memory_mb
         ours, theirs = socket.socketpair()
@@ -88,16 +90,16 @@ class _Worker:
 
 
 _lock = threading.Lock()
-_worker: _Worker | None = None
+_worker: Worker | None = None
 
 
-def _get(memory_mb: int) -> _Worker:
+def _get(memory_mb: int) -> Worker:
     global _worker
     if _worker is not None and (_worker.memory_mb != memory_mb or not _worker.alive()):
         _worker.stop()
         _worker = None
     if _worker is None:
-        _worker = _Worker(memory_mb)
+        _worker = Worker(memory_mb)
     return _worker
 
 

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 def read(raw: bytes, options: ReadOptions) -> Reading:
     """Read one raw email. Problems are reported in the result, never raised."""
     try:
-        return _read(raw, options)
+        return read_or_raise(raw, options)
     except Exception as exc:  # the last guard: a reader bug must not stop the mailbox
         log.warning(
             "reader failed unexpectedly: %s",
@@ -48,7 +48,9 @@ def _empty(problem: Problem) -> ParsedMessage:
     )  # fmt: skip
 
 
-def _read(raw: bytes, options: ReadOptions) -> Reading:
+def read_or_raise(raw: bytes, options: ReadOptions) -> Reading:
+    """``read`` without its last guard: an unexpected error (a reader bug, a memory limit)
+    is raised, for a worker process whose caller then reads the message the guarded way."""
     if len(raw) > options.limits.max_message_bytes:
         return Reading(headers_only(raw, options), VisitRecord())
     message = recover(raw, _expand_message(parse_bytes(raw), options, 0))
