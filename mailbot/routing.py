@@ -130,8 +130,9 @@ def children_for_replies(session: Session, message_ids: Iterable[str | None]) ->
 
 def queue_composed(
     session: Session, key: str, composed: Composed, now: datetime, **extra: Any
-) -> OutboxRow | None:
-    """Put a composed email in the outbox under ``key``; None when that key was queued before."""
+) -> int | None:
+    """Put a composed email in the outbox under ``key``; its row's ID, or None when that key
+    was queued before."""
     return outbox.enqueue(
         session,
         key=key,
@@ -235,5 +236,6 @@ def forward(
         policy=deps.policy,
         zone=deps.settings.service.timezone,
         prefix=deps.settings.matching.reference_prefix,
+        children=children,
     )
     return composed.envelope.recipients

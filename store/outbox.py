@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from store.inserts import insert_new
 from store.models import OutboxRow
 
 
@@ -33,32 +33,27 @@ def enqueue(
     child_ids: Sequence[str] = (),
     reference: str | None = None,
     status: str = "pending",
-) -> OutboxRow | None:
-    """Queue one email; None when an email with this key was queued before (never twice)."""
-    if session.scalar(select(OutboxRow.id).where(OutboxRow.key == key)) is not None:
-        return None
-    row = OutboxRow(
-        key=key,
-        kind=kind,
-        message_id=message_id,
-        mail_from=mail_from,
-        recipients=list(recipients),
-        raw=raw,
-        status=status,
-        attempts=0,
-        not_before=not_before or now,
-        created_at=now,
-        record_id=record_id,
-        visit_id=visit_id,
-        child_ids=list(child_ids),
-        reference=reference,
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return None  # another process queued the same key a moment ago
-    return row
+) -> int | None:
+    """Queue one email; its row's ID, or None when an email with this key was queued before
+    (never twice, also when two processes queue the same key at once)."""
+    values = {
+        "key": key,
+        "kind": kind,
+        "message_id": message_id,
+        "mail_from": mail_from,
+        "recipients": list(recipients),
+        "raw": raw,
+        "status": status,
+        "attempts": 0,
+        "not_before": not_before or now,
+        "created_at": now,
+        "record_id": record_id,
+        "visit_id": visit_id,
+        "child_ids": list(child_ids),
+        "reference": reference,
+    }
+    row_id: int | None = insert_new(session, OutboxRow, values, ["key"])
+    return row_id
 
 
 def claim(

@@ -135,7 +135,7 @@ def run_due(deps: Deps, at: datetime) -> list[dict[str, Any]]:
                 deps, session, item, at=at, today=today, children=state.children,
                 plans=state.plans, policy=policy, calendar=calendar,
             )  # fmt: skip
-            row = outbox.enqueue(
+            row_id = outbox.enqueue(
                 session,
                 key=item.key,
                 kind=item.kind,
@@ -148,12 +148,12 @@ def run_due(deps: Deps, at: datetime) -> list[dict[str, Any]]:
                 child_ids=item.child_ids,
                 reference=item.reference,
             )
-            if row is None:  # another scheduler queued it a moment ago
+            if row_id is None:  # another scheduler queued it a moment ago
                 session.rollback()
                 continue
             audit.record(
                 session, at=at, actor="mailbot", action="queued", subject_type="outbox",
-                subject_id=row.id, kind=item.kind, key=item.key, why=item.why,
+                subject_id=row_id, kind=item.kind, key=item.key, why=item.why,
             )  # fmt: skip
             session.commit()
         log.info("queued %s", item.key)

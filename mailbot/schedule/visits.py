@@ -130,12 +130,16 @@ def on_record(
     policy: Policy | None = None,
     zone: str = DEFAULT_ZONE,
     prefix: str = "MECC",
+    children: Sequence[Child] | None = None,
 ) -> list[int]:
     """A record arrived: complete the sender's open visit nearest its visit date, and (with
-    ``policy``; else at the next scan) schedule the next. Returns the visits completed."""
+    ``policy``; else at the next scan) schedule the next. Returns the visits completed.
+
+    ``children`` are the record's children as the caller has them (else they are loaded)."""
     day = visit_date or local_day(now, zone)
     done: list[int] = []
-    children = {c.child_id: c for c in load_children(session, child_ids)} if policy else {}
+    known = children if children is not None or not policy else load_children(session, child_ids)
+    by_id = {c.child_id: c for c in known or ()}
     for child_id in dict.fromkeys(child_ids):
         for plan in _plans_for(session, child_id, sender):
             rows = store.history(session, [plan.id])[plan.id]
@@ -162,7 +166,7 @@ def on_record(
             visit.responded_at = visit.responded_at or now
             done.append(visit.id)
             session.flush()
-            child = children.get(child_id)
+            child = by_id.get(child_id)
             if policy is not None and child is not None:
                 rows = store.history(session, [plan.id])[plan.id]
                 emailed = store.emails_about(session, [v.id for v in rows if v.status == "due"])
