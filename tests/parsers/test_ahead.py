@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 import parsers
 from parsers.ahead import ReadAhead
+from parsers.ocr import tesseract_path
 
-from .builders import ISOLATED, OPTIONS, email_bytes, typed_pdf
+from .builders import ISOLATED, OPTIONS, email_bytes, text_image, typed_pdf
 
 PDF = "application/pdf"
 
@@ -67,3 +70,17 @@ def test_a_worker_that_cannot_run_costs_nothing_but_time() -> None:
     assert got == [parsers.read(raw, starved) for raw in raws]
     [problem] = got[1].problems
     assert problem.detail == "reading needed more than 20 MB and was stopped"
+
+
+@pytest.mark.skipif(tesseract_path() is None, reason="tesseract-ocr not installed")
+def test_while_the_worker_reads_a_scan_the_caller_reads_the_messages_behind_it() -> None:
+    scan = email_bytes("scan attached", subject="scan", message_id="<scan@school.example>",
+                       attachments=[("scan.png", "image/png", text_image(["Date of visit: 03/04/2026"] * 6))])  # fmt: skip
+    raws = [_messages(1)[0], scan, *_messages(9)[1:]]
+    ahead = ReadAhead(OPTIONS)
+    try:
+        got = list(ahead.readings(raws, lambda raw: raw))
+    finally:
+        ahead.close()
+    assert [r for _, r in got] == [parsers.read(raw, OPTIONS) for raw in raws]
+    assert ahead.read_here > 2  # the first, and some of those queued behind the scan
