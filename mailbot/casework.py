@@ -163,7 +163,7 @@ def _forward(
         session,
         deps,
         row=message,
-        record_row=record_row,
+        record_id=record_row.id,
         reading=reading,
         children=[c for c in children if c is not None],
         flags=flags,
@@ -173,6 +173,7 @@ def _forward(
         raw=raw,
         key=f"forward:{message.id}:exception:{row.id}",
     )
+    record_row.forwarded_at = now
     message.outcome = Outcome.FORWARDED.value
     queue.resolve(row, status="assigned", by=by, at=now, resolution=", ".join(wanted))
     audit.record(

@@ -219,7 +219,7 @@ class Pipeline:
         context = self._context(session, message, record)
         roster = self.deps.rosters.get(session)
         decision = decide(record, context, roster, self.deps.id_pattern)
-        record_row = routing.store_record(session, row, record, decision, flags, now)
+        record_id = routing.store_record(session, row, record, decision, flags, now)
         visits.mark_responded(
             session,
             message_ids=(message.in_reply_to, *message.references),
@@ -234,7 +234,7 @@ class Pipeline:
             return self._exception(
                 session,
                 row,
-                record_row.id,
+                record_id,
                 blocking[0].kind.value,
                 reason,
                 now,
@@ -246,7 +246,7 @@ class Pipeline:
             return self._exception(
                 session,
                 row,
-                record_row.id,
+                record_id,
                 code,
                 decision.reason,
                 now,
@@ -260,7 +260,7 @@ class Pipeline:
             return self._exception(
                 session,
                 row,
-                record_row.id,
+                record_id,
                 "uncertain_match",
                 "a matched child is no longer in the tracker",
                 now,
@@ -273,7 +273,7 @@ class Pipeline:
             return self._exception(
                 session,
                 row,
-                record_row.id,
+                record_id,
                 "incomplete",
                 "the record has no "
                 + " and no ".join(
@@ -289,7 +289,7 @@ class Pipeline:
             return self._exception(
                 session,
                 row,
-                record_row.id,
+                record_id,
                 "several_social_workers",
                 "the record names children with different social workers: "
                 "forward it to each by hand or split it",
@@ -301,7 +301,7 @@ class Pipeline:
             session,
             self.deps,
             row=row,
-            record_row=record_row,
+            record_id=record_id,
             reading=reading,
             children=known,
             flags=flags,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from mailbot.context import Deps
@@ -28,6 +28,7 @@ from outbound.values import (
 )
 from parsers.record import ParsedMessage, Reading, VisitRecord
 from store import outbox, queue
+from store.inserts import table
 from store.models import MessageRow, OutboxRow, RecordChild, RecordRow, RiskFlagRow, VisitRow
 
 
@@ -62,26 +63,32 @@ def store_record(
     decision: Decision,
     flags: Sequence[RiskFlag],
     now: datetime,
-) -> RecordRow:
-    record_row = RecordRow(
-        message_row_id=row.id,
-        visit_date=record.visit_date,
-        visitor_name=record.visitor_name,
-        visitor_org=record.visitor_org,
-        fields=record_fields(record),
-        match_reason=decision.reason,
-        created_at=now,
-    )
-    record_row.children = [RecordChild(child_id=c) for c in dict.fromkeys(decision.child_ids)]
-    record_row.flags = [
-        RiskFlagRow(
-            indicator=f.indicator, severity=f.severity, evidence=f.evidence, matched=f.matched
-        )
-        for f in flags
-    ]
-    session.add(record_row)
-    session.flush()
-    return record_row
+) -> int:
+    """Keep the record, its children and its flags; returns the record's ID. Plain inserts:
+    the pipeline does this for every message, and the ORM's unit of work costs more."""
+    values = {
+        "message_row_id": row.id,
+        "visit_date": record.visit_date,
+        "visitor_name": record.visitor_name,
+        "visitor_org": record.visitor_org,
+        "fields": record_fields(record),
+        "match_reason": decision.reason,
+        "created_at": now,
+    }
+    record_id: int = session.execute(
+        insert(table(RecordRow)).values(values).returning(table(RecordRow).c.id)
+    ).scalar_one()
+    children = [{"record_id": record_id, "child_id": c} for c in dict.fromkeys(decision.child_ids)]
+    if children:
+        session.execute(insert(table(RecordChild)), children)
+    if flags:
+        rows = [
+            {"record_id": record_id, "indicator": f.indicator, "severity": f.severity,
+             "evidence": f.evidence, "matched": f.matched}
+            for f in flags
+        ]  # fmt: skip
+        session.execute(insert(table(RiskFlagRow)), rows)
+    return record_id
 
 
 def open_exception(
@@ -174,12 +181,19 @@ def attachments_of(message: ParsedMessage) -> list[FileAttachment]:
     return files
 
 
+_FORWARDED = (
+    update(table(RecordRow))
+    .where(table(RecordRow).c.id == bindparam("record_id"))
+    .values(forwarded_at=bindparam("at"))
+)
+
+
 def forward(
     session: Session,
     deps: Deps,
     *,
     row: MessageRow,
-    record_row: RecordRow,
+    record_id: int,
     reading: Reading,
     children: Sequence[Child],
     flags: Sequence[RiskFlag],
@@ -199,7 +213,7 @@ def forward(
     key = key or f"forward:{row.id}"
     domain = domain_of(deps.mailbox_address)
     link = (
-        f"{deps.settings.service.web_base_url.rstrip('/')}/records/{record_row.id}"
+        f"{deps.settings.service.web_base_url.rstrip('/')}/records/{record_id}"
         if deps.settings.service.web_base_url
         else None
     )
@@ -222,20 +236,20 @@ def forward(
         key,
         composed,
         now,
-        record_id=record_row.id,
+        record_id=record_id,
         child_ids=[c.child_id for c in children],
     )
-    record_row.forwarded_at = now
     visits.on_record(
         session,
         child_ids=[c.child_id for c in children],
         sender=reading.message.sender,
         visit_date=reading.record.visit_date,
-        record_id=record_row.id,
+        record_id=record_id,
         now=now,
         policy=deps.policy,
         zone=deps.settings.service.timezone,
         prefix=deps.settings.matching.reference_prefix,
         children=children,
     )
+    session.execute(_FORWARDED, {"record_id": record_id, "at": now})
     return composed.envelope.recipients

@@ -16,6 +16,11 @@ from sqlalchemy.orm import Session
 from store.models import Base
 
 
+def table(model: type[Base]) -> Table:
+    """The model's table, typed for Core statements."""
+    return cast(Table, model.__table__)
+
+
 def insert_new(
     session: Session,
     model: type[Base],
@@ -25,11 +30,11 @@ def insert_new(
 ) -> Any:
     """Insert ``values`` into ``model``'s table; the ``returning`` column of the new row, or
     None when a row with the same ``unique`` columns exists (nothing is written then)."""
-    table = cast(Table, model.__table__)
+    target = table(model)
     dialect = session.get_bind().dialect.name
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = make(table).values(dict(values)).on_conflict_do_nothing(index_elements=unique)
+    statement = make(target).values(dict(values)).on_conflict_do_nothing(index_elements=unique)
     if returning is None:
         session.execute(statement)
         return None
-    return session.execute(statement.returning(table.c[returning])).scalar()
+    return session.execute(statement.returning(target.c[returning])).scalar()

@@ -92,9 +92,12 @@ def apply_tracker(
     return counts
 
 
+_LATEST = select(TrackerRevision.id).order_by(TrackerRevision.id.desc()).limit(1)
+
+
 def tracker_revision(session: Session) -> int:
-    latest = session.scalar(select(TrackerRevision.id).order_by(TrackerRevision.id.desc()))
-    return latest or 0
+    """The latest import's number (asked for every message: the statement is built once)."""
+    return session.scalar(_LATEST) or 0
 
 
 def _pick(values: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
