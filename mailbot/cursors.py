@@ -26,8 +26,11 @@ class DbCursorStore:
                 session.add(row)
             row.cursor = dict(state)
 
-    def fetched(self, mailbox: str, error: str | None = None) -> None:
-        """Record a fetch: its time, or the error that stopped it."""
+    def fetched(
+        self, mailbox: str, error: str | None = None, *, backlog: int | None = None
+    ) -> None:
+        """Record a fetch: its time and the messages still waiting (None: the mailbox cannot
+        tell), or the error that stopped it (the last backlog known is kept)."""
         now = self._clock.now()
         with self._sessions() as session, session.begin():
             row = session.get(MailboxStateRow, mailbox)
@@ -37,6 +40,7 @@ class DbCursorStore:
             if error is None:
                 row.last_fetch_at = now
                 row.last_error = None
+                row.backlog = backlog
             else:
                 row.last_error = error
                 row.last_error_at = now

@@ -91,7 +91,7 @@ class Daemon:
                     continue
                 done.append((incoming.position, result))
                 self.mailbox.acknowledge(incoming.position, result.outcome.value)
-            self.cursors.fetched(name)
+            self.cursors.fetched(name, backlog=self.mailbox.backlog())
             metrics.observe_fetch(name, True, self.deps.clock.now())
         except MailboxError as exc:
             log.error("mailbox %s: %s", name, exc)
@@ -203,7 +203,7 @@ class Daemon:
                     if watcher:
                         work.receive()
                         work.acknowledge()
-                        self.cursors.fetched(self.mailbox.name)
+                        self.cursors.fetched(self.mailbox.name, backlog=self.mailbox.backlog())
                         metrics.observe_fetch(self.mailbox.name, True, self.deps.clock.now())
                 except MailboxError as exc:
                     log.error("mailbox %s: %s", self.mailbox.name, exc)

@@ -253,6 +253,7 @@ class MailboxStateRow(Base):
     last_fetch_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    backlog: Mapped[int | None] = mapped_column(Integer)  # waiting in the folder after a fetch
 
 
 class LeaseRow(Base):

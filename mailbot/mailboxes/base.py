@@ -24,11 +24,27 @@ class Mailbox(Protocol):
         """Called only after the message's transaction has committed: move it or flag it."""
         ...
 
+    def backlog(self) -> int | None:
+        """How many messages wait in the watched folder as of the last fetch, less those
+        acknowledged since (None: this mailbox cannot tell)."""
+        ...
+
     def wait(self, timeout: float) -> bool:
         """Block until new mail may have arrived (IMAP IDLE, polling) or the timeout passes."""
         ...
 
     def close(self) -> None: ...
+
+
+class Backlog:
+    """The backlog an adapter reports: counted once per fetch, less each acknowledgement."""
+
+    def __init__(self) -> None:
+        self.count: int | None = None
+
+    def acknowledged(self) -> None:
+        if self.count:
+            self.count -= 1
 
 
 class CursorStore(Protocol):

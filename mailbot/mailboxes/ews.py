@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from mailbot.auth import read_secret_file
 from mailbot.errors import MailboxError
-from mailbot.mailboxes.base import CursorStore, Incoming
+from mailbot.mailboxes.base import Backlog, CursorStore, Incoming
 from mailbot.mailboxes.retry import BackoffPolicy
 from mailbot.mailboxes.rounds import Rounds
 from outbound.ews import EwsSettings, make_account
@@ -104,6 +104,8 @@ class EwsMailbox:
         self._queue: list[tuple[str, str]] = []  # (item id, changekey), oldest first
         self._listed: set[str] = set()
         self._rounds = Rounds()
+        self._waiting = Backlog()
+        self._fresh = False  # the folder was read (GetFolder) in this round: its count is current
 
     def _fail(self, what: str, exc: Exception) -> MailboxError:
         text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
@@ -117,6 +119,7 @@ class EwsMailbox:
         if self._folder is None:
             self._account = self._factory(self._settings)
             self._folder = getattr(self._account, self._folder_name)
+            self._fresh = True
         return self._folder
 
     def _retrying(self, operation: Callable[[], T]) -> T:
@@ -183,8 +186,10 @@ class EwsMailbox:
     def fetch(self, limit: int | None = None) -> Iterator[Incoming]:
         """New messages of the folder, oldest first, as raw MIME."""
         try:
+            self._fresh = False  # True again if this round has to read the folder anew
             if not self._queue:
                 self._retrying(self._sync_round)
+            self._waiting.count = self._folder_count()
             count = 0
             while self._queue and (limit is None or count < limit):
                 room = _BATCH if limit is None else min(_BATCH, limit - count)
@@ -202,6 +207,27 @@ class EwsMailbox:
         except Exception as exc:  # exchangelib's errors share no base with requests' errors
             self._drop()
             raise self._fail("fetch failed", exc) from exc
+
+    def _folder_count(self) -> int | None:
+        """The folder's TotalCount: GetFolder once per fetch round (None if it cannot be read)."""
+
+        def count() -> Any:
+            folder = self._source()
+            if not self._fresh:
+                folder.refresh()
+            self._fresh = False
+            return folder.total_count
+
+        try:
+            total = self._retrying(count)
+            return None if total is None else int(total)
+        except Exception as exc:  # exchangelib's errors share no base: the count is only shown
+            log.info("mailbox %s: the folder's item count is unknown: %s", self.name, exc)
+            return None
+
+    def backlog(self) -> int | None:
+        """The folder's TotalCount at the last fetch, less the messages moved out since."""
+        return self._waiting.count
 
     def _get_mime(self, batch: list[tuple[str, str]]) -> list[Any]:
         self._source()
@@ -240,6 +266,7 @@ class EwsMailbox:
             self._retrying(move)
         except Exception as exc:
             raise self._fail("cannot move a message", exc) from exc
+        self._waiting.acknowledged()
         self._forget(position)
 
     # -- waiting ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Any
 
 from mailbot.auth import TokenSource
 from mailbot.errors import MailbotError, MailboxError
-from mailbot.mailboxes.base import CursorStore, Incoming
+from mailbot.mailboxes.base import Backlog, CursorStore, Incoming
 from mailbot.mailboxes.rounds import Rounds
 from outbound.graph import GRAPH_URL, GraphClient, GraphError
 
@@ -73,6 +73,7 @@ class GraphMailbox:
         self._queue: list[str] = []  # ids listed but not yet yielded, oldest first
         self._listed: set[str] = set()  # ids listed in this session (never offered twice)
         self._rounds = Rounds()
+        self._waiting = Backlog()
         self._link: str | None = cursors.load(name).get("delta_link") or None
         self._pool = ThreadPoolExecutor(max_workers=_PREFETCH, thread_name_prefix=f"graph-{name}")
 
@@ -140,6 +141,7 @@ class GraphMailbox:
         try:
             if not self._queue:
                 self._delta_round()
+            self._waiting.count = self._folder_count()
             count = 0
             while self._queue and (limit is None or count < limit):
                 room = _PREFETCH if limit is None else min(_PREFETCH, limit - count)
@@ -156,6 +158,20 @@ class GraphMailbox:
             if isinstance(exc, MailboxError):
                 raise
             raise self._fail("fetch failed", exc) from exc
+
+    def _folder_count(self) -> int | None:
+        """The folder's totalItemCount: one small request per fetch round (None if refused)."""
+        url = f"{self._user}/mailFolders/{self._folder}"
+        try:
+            folder = self._client.request("GET", url, params={"$select": "totalItemCount"}).json()
+            return int(folder["totalItemCount"])
+        except (GraphError, MailbotError, KeyError, TypeError, ValueError) as exc:
+            log.info("mailbox %s: the folder's item count is unknown: %s", self.name, exc)
+            return None
+
+    def backlog(self) -> int | None:
+        """The folder's totalItemCount at the last fetch, less the messages moved out since."""
+        return self._waiting.count
 
     def _forget(self, message_id: str) -> None:
         self._rounds.done(message_id)
@@ -196,6 +212,7 @@ class GraphMailbox:
                 f"{self._user}/messages/{position}/move",
                 json={"destinationId": destination},
             )
+            self._waiting.acknowledged()
         except GraphError as exc:
             if exc.status != 404:
                 raise self._fail(f"cannot move a message to {target}", exc) from exc

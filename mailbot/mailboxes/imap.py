@@ -32,7 +32,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
 from mailbot.auth import TokenSource, read_secret_file
 from mailbot.errors import MailboxError
-from mailbot.mailboxes.base import CursorStore, Incoming
+from mailbot.mailboxes.base import Backlog, CursorStore, Incoming
 from mailbot.mailboxes.retry import Backoff, BackoffPolicy
 
 log = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ class ImapMailbox:
         self._high = 0  # highest UID yielded in this session
         self._outstanding: set[int] = set()
         self._pending: dict[str, list[int]] = {}  # acknowledgements not yet sent, by kind
+        self._waiting = Backlog()  # found by the last SEARCH (and yielded, never acknowledged)
         self.connections = 0  # connections opened so far (shown by status, read by tests)
 
     def __repr__(self) -> str:
@@ -221,14 +222,8 @@ class ImapMailbox:
         self._save_cursor()
 
     def _save_cursor(self) -> None:
-        self._cursors.save(
-            self.name,
-            {
-                "folder": self.folder,
-                "uidvalidity": str(self._uidvalidity),
-                "last_uid": str(self._low),
-            },
-        )
+        state = {"folder": self.folder, "uidvalidity": str(self._uidvalidity)}
+        self._cursors.save(self.name, {**state, "last_uid": str(self._low)})
 
     def _drop(self, exc: BaseException) -> None:
         if "AccessTokenExpired" in str(exc):
@@ -297,6 +292,7 @@ class ImapMailbox:
         """Messages above the cursor, oldest (lowest UID) first, read without marking them seen."""
         uids = self._call("search for new mail", self._reselect_then_search)
         self.flush()  # after the SELECT: a new UIDVALIDITY has dropped stale acknowledgements
+        self._waiting.count = len(uids) + len(self._outstanding)  # what is still in the folder
         uids = uids if limit is None else uids[: max(0, limit)]
         uidvalidity = self._uidvalidity
         for start in range(0, len(uids), self._batch):
@@ -314,6 +310,9 @@ class ImapMailbox:
 
     def _bodies(self, uids: list[int]) -> dict[int, dict[bytes, Any]]:
         return self._call("fetch messages", lambda client: client.fetch(uids, [b"BODY.PEEK[]"]))
+
+    def backlog(self) -> int | None:  # from the last fetch's SEARCH: no extra command
+        return self._waiting.count
 
     # -- acknowledging ---------------------------------------------------------------------
 
@@ -353,6 +352,7 @@ class ImapMailbox:
             return
         kind = "exception" if outcome == "exception" else "processed"
         self._pending.setdefault(kind, []).append(uid)
+        self._waiting.acknowledged()
         if sum(len(u) for u in self._pending.values()) >= self._batch:
             self.flush()
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailbot.errors import MailboxError
-from mailbot.mailboxes.base import Incoming
+from mailbot.mailboxes.base import Backlog, Incoming
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class MaildirMailbox:
         except OSError as exc:
             raise MailboxError(f"mailbox {name!r}: cannot use Maildir {self.path}: {exc}") from exc
         self._seen_stamp = self._stamp()
+        self._waiting = Backlog()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -106,13 +107,16 @@ class MaildirMailbox:
     def fetch(self, limit: int | None = None) -> Iterator[Incoming]:
         """New messages (in new/ and cur/) not yet acknowledged, oldest first."""
         self._seen_stamp = self._stamp()
+        entries = self._entries()
+        self._waiting.count = len(entries)  # new/ and cur/ hold only what is not yet acknowledged
         count = 0
-        for entry in self._entries():
+        for entry in entries:
             if limit is not None and count >= limit:
                 return
             try:
                 raw = entry.path.read_bytes()
             except FileNotFoundError:
+                self._waiting.acknowledged()  # taken by someone else meanwhile
                 continue
             except OSError as exc:
                 raise MailboxError(f"mailbox {self.name!r}: cannot read a message: {exc}") from exc
@@ -155,12 +159,17 @@ class MaildirMailbox:
             if "S" not in flags:
                 flags = "".join(sorted(flags + "S"))
             os.replace(source, target_dir / "cur" / f"{position}:2,{flags}")
+            self._waiting.acknowledged()
         except FileNotFoundError:
             log.debug("maildir %s: %s moved by someone else", self.name, position)
         except OSError as exc:
             raise MailboxError(
                 f"mailbox {self.name!r}: cannot move a message to {target_dir.name}: {exc}"
             ) from exc
+
+    def backlog(self) -> int | None:
+        """Messages in new/ and cur/ at the last fetch, less those moved out since."""
+        return self._waiting.count
 
     # -- waiting -------------------------------------------------------------------------------
 

@@ -2,8 +2,10 @@
 
 ``readiness(session, settings, now)`` reads the store only: the database answers, each
 configured mailbox was fetched within its expected interval (``mailbox_state``), and the
-outbox is not stuck (nothing due long ago still unsent, failures not piling up). It never
-names a person: mailbox names, counts and times only.
+outbox is not stuck (nothing due long ago still unsent, failures not piling up). Each mailbox
+also says whether it is connected (its last fetch succeeded, after any error, and in time) and
+its backlog (messages waiting in the folder after the last fetch; None: the mailbox cannot
+tell). It never names a person: mailbox names, counts and times only.
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ class MailboxCheck:
     late_after_seconds: float
     last_error: str | None
     last_error_at: datetime | None
+    connected: bool = False  # the last fetch succeeded (after any error) and is not late
+    backlog: int | None = None  # waiting in the folder after the last fetch; None: unknown
 
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "connected": self.connected,
+            "backlog": self.backlog,
             "last_fetch_at": _iso(self.last_fetch_at),
             "late_after_seconds": self.late_after_seconds,
             "last_error": self.last_error,
@@ -90,20 +96,27 @@ def database_ok(session: Session) -> tuple[bool, str | None]:
 def check_mailboxes(
     session: Session, settings: Settings, now: datetime, *, late: timedelta | None = None
 ) -> list[MailboxCheck]:
-    """Each configured mailbox: fetched within ``late`` (default: its expected interval)?"""
+    """Each configured mailbox: fetched within ``late`` (default: its expected interval)?
+
+    Connected: fetched in time, and the last fetch came after the last error (a good fetch
+    clears ``last_error``, so one still there was recorded after it)."""
     checks = []
     for name, poll in expected_mailboxes(settings):
         row = session.get(MailboxStateRow, name)
         limit = late if late is not None else late_after(settings, poll)
         last = row.last_fetch_at if row else None
+        in_time = last is not None and now - last <= limit
+        error = row.last_error if row else None
         checks.append(
             MailboxCheck(
                 name=name,
-                ok=last is not None and now - last <= limit,
+                ok=in_time,
                 last_fetch_at=last,
                 late_after_seconds=limit.total_seconds(),
-                last_error=row.last_error if row else None,
+                last_error=error,
                 last_error_at=row.last_error_at if row else None,
+                connected=in_time and error is None,
+                backlog=row.backlog if row else None,
             )
         )
     return checks

@@ -1,7 +1,8 @@
 """``mailbot status``: the readiness checks plus what an administrator wants to see at a glance.
 
-Each mailbox (last fetch, last error, a cursor summary), the outbox (waiting, stuck,
-failing, oldest), the exceptions queue, and the last tracker import. No personal data.
+Each mailbox (connected or not, its backlog after the last fetch, last fetch, last error, a
+cursor summary), the outbox (waiting, stuck, failing, oldest), the exceptions queue, and the
+last tracker import. No personal data.
 """
 
 from __future__ import annotations
@@ -45,7 +46,13 @@ def _add_details(session: Session, checks: dict[str, Any]) -> None:
     for row in session.scalars(select(MailboxStateRow)):
         entry = checks["mailboxes"].setdefault(
             row.mailbox,
-            {"ok": None, "note": "not in the settings", "last_fetch_at": _iso(row.last_fetch_at)},
+            {
+                "ok": None,
+                "connected": None,
+                "backlog": row.backlog,
+                "note": "not in the settings",
+                "last_fetch_at": _iso(row.last_fetch_at),
+            },
         )
         entry["cursor"] = cursor_summary(row.cursor or {})
     count, oldest = exceptions_waiting(session)
@@ -71,6 +78,22 @@ def _ago(iso: str | None, now: datetime) -> str:
     return f"{iso[:19]}Z ({seconds // 3600} h ago)"
 
 
+def _connection(box: dict[str, Any]) -> str:
+    if box.get("connected") is None:
+        return "connection unknown"
+    if box["connected"]:
+        return "connected"
+    if box.get("last_error"):
+        return "not connected (see the last error)"
+    if box.get("last_fetch_at"):
+        return f"not connected (no fetch for over {_span(box['late_after_seconds'])})"
+    return "not connected (never fetched)"
+
+
+def _span(seconds: float) -> str:
+    return f"{int(seconds)} s" if seconds < 120 else f"{int(seconds // 60)} min"
+
+
 def format_status(report: dict[str, Any]) -> str:
     now = datetime.fromisoformat(report["now"])
     lines = [f"mailbot is {'READY' if report['ready'] else 'NOT READY'} ({report['now'][:19]}Z)"]
@@ -80,7 +103,11 @@ def format_status(report: dict[str, Any]) -> str:
         return "\n".join(lines) + "\n"
     for name, box in report["mailboxes"].items():
         state = {True: "ok", False: "LATE", None: "unknown"}[box["ok"]]
-        lines.append(f"mailbox {name}: {state}; last fetch {_ago(box['last_fetch_at'], now)}")
+        backlog = "unknown" if box.get("backlog") is None else str(box["backlog"])
+        lines.append(
+            f"mailbox {name}: {state}; {_connection(box)}; backlog {backlog};"
+            f" last fetch {_ago(box['last_fetch_at'], now)}"
+        )
         if box.get("last_error"):
             lines.append(f"  last error {_ago(box['last_error_at'], now)}: {box['last_error']}")
         if "cursor" in box:

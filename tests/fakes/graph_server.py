@@ -3,7 +3,8 @@ sender, with bodies shaped as learn.microsoft.com documents them.
 
 Covered: messages delta on a folder (pages through ``@odata.nextLink``, ends with
 ``@odata.deltaLink``, ``@removed`` entries, 410 for an unknown token), ``$value``, ``move``,
-mailFolders lookup by displayName and creation, sendMail (base64 MIME, text/plain), drafts,
+mailFolders lookup by displayName and creation, one mailFolder by id or well-known name
+(``totalItemCount`` and the other counts, ``$select`` honoured), sendMail (base64 MIME, text/plain), drafts,
 attachments, createUploadSession with ranged PUTs, ``send``, and Sent Items lookup by
 internetMessageId. Faults on demand: 429/503 with Retry-After, and token expiry (401
 InvalidAuthenticationToken until a new token is presented).
@@ -179,6 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
             ("GET", r"/messages/([^/]+)/\$value", self._value),
             ("POST", r"/messages/([^/]+)/move", self._move),
             ("GET", r"/mailFolders", self._folders),
+            ("GET", r"/mailFolders/([^/]+)", self._folder),
             ("POST", r"/mailFolders", self._new_folder),
             ("POST", r"/sendMail", self._send_mail),
             ("POST", r"/messages", self._new_draft),
@@ -280,6 +282,29 @@ class _Handler(BaseHTTPRequestHandler):
         name = wanted.group(1).replace("''", "'") if wanted else None
         value = [{"id": i, "displayName": n} for i, n in state.folders.items() if name in (None, n)]
         self._reply(200, {"value": value})
+
+    def _folder(self, state: GraphState, call: Call, folder_id: str) -> None:
+        with state.lock:
+            if folder_id not in state.folders:
+                self._error(
+                    404, "ErrorItemNotFound", "The specified object was not found in the store."
+                )
+                return
+            count = len(state.in_folder(folder_id))
+            folder: dict[str, Any] = {
+                "id": folder_id,
+                "displayName": state.folders[folder_id],
+                "parentFolderId": "AQMkRoot",
+                "childFolderCount": 0,
+                "unreadItemCount": count,
+                "totalItemCount": count,
+                "isHidden": False,
+            }
+        wanted = call.query.get("$select", [""])[0]
+        if wanted:  # like Graph: the properties asked for, and always the id
+            folder = {k: v for k, v in folder.items() if k == "id" or k in wanted.split(",")}
+        body = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#mailFolders/$entity"}
+        self._reply(200, {**body, **folder})
 
     def _new_folder(self, state: GraphState, call: Call) -> None:
         name = json.loads(call.body)["displayName"]

@@ -13,6 +13,7 @@ import pytest
 from mailbot.errors import MailboxError
 from mailbot.mailboxes.ews import EwsMailbox
 from mailbot.mailboxes.factory import make_mailbox
+from outbound.ews import EwsSettings, make_account
 from outbound.factory import make_sender
 from outbound.sender import Envelope, SendError
 from tests.fakes.ews_server import EwsState, running_ews
@@ -193,3 +194,38 @@ def test_sender_with_wrong_password_fails_temporarily(ews: tuple[EwsState, str])
         assert sender.already_sent("<fwd-10@mailbot.example>") is None
     finally:
         sender.close()
+
+
+def test_the_fake_gives_a_folder_total_count(ews: tuple[EwsState, str]) -> None:
+    state, _ = ews
+    for n in range(2):
+        state.deliver(make_message(f"waiting {n}"))
+    account = make_account(EwsSettings(**_options(ews)))
+    try:
+        assert account.inbox.total_count == 2
+        state.deliver(make_message("one more"))
+        assert account.inbox.refresh().total_count == 3
+    finally:
+        account.protocol.close()
+
+
+def test_backlog_is_the_folder_total_count_once_per_fetch_less_what_was_moved(
+    ews: tuple[EwsState, str], cursors: MemoryCursors
+) -> None:
+    state, _ = ews
+    for n in range(5):
+        state.deliver(make_message(f"record {n}"))
+    box = _box(ews, cursors)
+    try:
+        assert box.backlog() is None  # not fetched yet
+        for item in box.fetch(limit=2):
+            box.acknowledge(item.position, "forwarded")
+        assert box.backlog() == 3 == len(state.in_folder("F-inbox"))
+        first = state.operations.count("GetFolder")
+        state.deliver(make_message("late"))
+        for item in box.fetch():
+            box.acknowledge(item.position, "forwarded")
+        assert box.backlog() == 1 == len(state.in_folder("F-inbox"))  # "late": the next round
+        assert state.operations.count("GetFolder") == first + 1  # one refresh for the round
+    finally:
+        box.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 
 from mailbot.errors import MailboxError
@@ -198,5 +199,62 @@ def test_a_message_moved_away_by_a_person_is_skipped(
         assert box.wait(0) is True  # listed ...
         del state.messages[gone]  # ... then moved before its body was read
         assert [_subject(i.raw) for i in box.fetch()] == ["still here"]
+    finally:
+        box.close()
+
+
+def test_the_fake_answers_a_mail_folder_with_its_item_count(
+    graph: tuple[GraphState, str],
+) -> None:
+    state, url = graph
+    for n in range(3):
+        state.deliver(make_message(f"waiting {n}"))
+    headers = {"Authorization": "Bearer token-1"}
+    folder = f"{url}/users/{state.user}/mailFolders/inbox"
+    answer = httpx.get(folder, params={"$select": "totalItemCount"}, headers=headers)
+    assert answer.status_code == 200
+    assert {k: v for k, v in answer.json().items() if not k.startswith("@")} == {
+        "id": "inbox",
+        "totalItemCount": 3,
+    }
+    assert httpx.get(folder, headers=headers).json()["displayName"] == "Inbox"
+    assert httpx.get(f"{folder}x", headers=headers).status_code == 404
+
+
+def test_backlog_is_the_folder_count_once_per_fetch_less_what_was_moved(
+    graph: tuple[GraphState, str], cursors: MemoryCursors
+) -> None:
+    state, _ = graph
+    for n in range(5):
+        state.deliver(make_message(f"record {n}"))
+    box = _box(graph, cursors)
+    try:
+        assert box.backlog() is None  # not fetched yet
+        for item in box.fetch(limit=2):
+            box.acknowledge(item.position, "forwarded")
+        assert box.backlog() == 3 == len(state.in_folder("inbox"))
+        counts = [c for c in state.calls if c.path.endswith("/mailFolders/inbox")]
+        assert [c.query for c in counts] == [{"$select": ["totalItemCount"]}]  # one request
+        state.deliver(make_message("late"))
+        for item in box.fetch():
+            box.acknowledge(item.position, "forwarded")
+        assert box.backlog() == 1 == len(state.in_folder("inbox"))  # "late": the next round
+        assert len([c for c in state.calls if c.path.endswith("/mailFolders/inbox")]) == 2
+    finally:
+        box.close()
+
+
+def test_backlog_is_unknown_when_graph_does_not_give_the_folder_count(
+    graph: tuple[GraphState, str], cursors: MemoryCursors
+) -> None:
+    state, url = graph
+    state.deliver(make_message("read all the same"), folder="AQMkUnlisted")  # the count: 404
+    box = make_mailbox(
+        "graph", "m365", cursors, mailbox=state.user, base_url=url, folder="AQMkUnlisted",
+        token_provider=RotatingToken(), sleep=Sleeps(), rand=lambda: 0.5,
+    )  # fmt: skip
+    try:
+        assert [_subject(i.raw) for i in box.fetch()] == ["read all the same"]
+        assert box.backlog() is None
     finally:
         box.close()

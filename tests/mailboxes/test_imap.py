@@ -255,3 +255,27 @@ def test_unreachable_server_backs_off_exponentially_with_jitter_then_fails(
     with pytest.raises(MailboxError):  # the next call waits the capped delay first
         box.wait(1)
     assert slept[4] == 4.0
+
+
+@pytest.mark.parametrize("acknowledge", ["move", "flag"])
+def test_backlog_comes_from_the_search_a_fetch_already_makes(
+    dovecot: Dovecot, folder: str, cursors: MemoryCursors, acknowledge: str
+) -> None:
+    _append(dovecot, folder, "one", "two", "three", "four")
+    box = _mailbox(dovecot, folder, cursors, acknowledge=acknowledge)
+    try:
+        assert box.backlog() is None  # not fetched yet
+        for item in box.fetch(limit=1):
+            box.acknowledge(item.position, "forwarded")
+        assert box.backlog() == 3
+        items = list(box.fetch(limit=2))  # the acknowledgement above is sent first
+        assert _subjects(items) == ["two", "three"]
+        box.acknowledge(items[0].position, "forwarded")  # "three" fails: never acknowledged
+        assert box.backlog() == 2
+        _append(dovecot, folder, "five")
+        assert _subjects(list(box.fetch())) == ["four", "five"]
+        assert box.backlog() == 3  # "three" is still in the folder, and "four" and "five"
+    finally:
+        box.close()
+    if acknowledge == "move":
+        assert _count(dovecot, folder) == 3

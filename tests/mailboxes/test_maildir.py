@@ -133,3 +133,18 @@ def test_factory_makes_a_maildir_and_rejects_unknown_kinds_and_options(tmp_path:
         make_mailbox("pop3", "mecc", _NoCursors())
     with pytest.raises(ConfigError, match="mecc"):
         make_mailbox("maildir", "mecc", _NoCursors(), path=tmp_path, colour="blue")
+
+
+def test_backlog_is_what_still_waits_after_a_fetch(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    box = MaildirMailbox("mecc", inbox)
+    assert box.backlog() is None  # not fetched yet: cannot tell
+    for n in range(5):
+        _deliver(inbox, f"record {n}", mtime=1_700_000_000 + n)
+    for item in box.fetch(limit=2):
+        box.acknowledge(item.position, "forwarded")
+    assert box.backlog() == 3
+    assert len(os.listdir(inbox / "new")) + len(os.listdir(inbox / "cur")) == 3
+    for item in box.fetch():
+        box.acknowledge(item.position, "exception")
+    assert box.backlog() == 0

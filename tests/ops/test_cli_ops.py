@@ -76,9 +76,12 @@ def test_status_command(sqlite_service: Service, capsys: pytest.CaptureFixture[s
     assert report["tracker"]["source"].endswith("tracker.csv")
     assert report["outbox"]["pending"] == 0
     assert report["mailboxes"]["mecc"]["last_fetch_at"].startswith("2026-11-20T12:00")
+    assert report["mailboxes"]["mecc"]["backlog"] == 0  # every message was moved out
+    assert report["mailboxes"]["mecc"]["connected"] is False  # late by the system clock
     assert main(["--config", config, "status"]) == 0
     text = capsys.readouterr().out
-    assert "mailbox mecc:" in text and f"exceptions waiting: {exceptions}" in text
+    assert "mailbox mecc: LATE; not connected (no fetch for over 5 min); backlog 0;" in text
+    assert f"exceptions waiting: {exceptions}" in text
     assert "@" not in text
 
 

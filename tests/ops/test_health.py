@@ -63,6 +63,7 @@ def test_a_mailbox_error_is_shown(service: Service) -> None:
     ok, checks = _ready(service)
     assert ok  # the last good fetch is recent
     assert checks["mailboxes"]["mecc"]["last_error"] == "connection refused by imap.example.gov.uk"
+    assert checks["mailboxes"]["mecc"]["connected"] is False  # the error came after the fetch
 
 
 def test_stuck_outbox_is_not_ready(service: Service) -> None:
@@ -128,6 +129,8 @@ def test_endpoints_over_http(service: Service, server: HealthServer) -> None:
     assert status == 200, body
     answer = json.loads(body)
     assert answer["status"] == "ready" and answer["database"]["ok"]
+    assert answer["mailboxes"]["mecc"]["connected"] is True
+    assert answer["mailboxes"]["mecc"]["backlog"] == 0
     service.clock.advance(minutes=6)
     status, _, body = _get(server.port, "/readyz")
     assert status == 503 and json.loads(body)["mailboxes"]["mecc"]["ok"] is False
