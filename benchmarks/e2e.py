@@ -1,11 +1,15 @@
 """End-to-end benchmark against the real servers: Dovecot IMAP in, an SMTP receiver out.
 
-    python -m benchmarks.e2e [--records 2000] [--trickle 60] [--backlog 10000]
+    python -m benchmarks.e2e [--records 2000] [--trickle 60] [--backlog 10000] [--mix readers]
 
 Needs Dovecot on loopback (scripts/servers/start-dovecot.sh; MAILTEST_IMAP_PORT, default
 10143). Prints, measured in the same run:
-  throughput   records/s from APPEND to forwards received, for a batch of mixed records
+  throughput   records/s of the daemon (``mailbot run``, started once the batch is APPENDed;
+               timed from its health endpoint answering to the last forward received)
   floor        records/s of the same messages read by the same parsing code with no I/O
+The mix: ``readers`` (default) has the reader benchmark's formats in its proportions (body
+emails 200 : Word 40 : typed PDF 40 : fillable PDF 40 : scanned image 8); ``light`` leaves the
+scans out (7 formats in equal shares), so the fixed cost per message weighs most.
   latency      p50/p95 from APPEND to the forward received, under a steady trickle (IDLE)
   backlog      peak RSS and time of ``mailbot run --once`` over a large backlog
 Last line: e2e_vs_floor=<ratio> p95_latency_s=<s> backlog_rss_mb=<n>
@@ -14,6 +18,7 @@ Last line: e2e_vs_floor=<ratio> p95_latency_s=<s> backlog_rss_mb=<n>
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import socket
@@ -23,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -31,17 +37,24 @@ from imapclient import IMAPClient
 
 import parsers
 from mailbot.app import build, read_options
-from mailbot.daemon import Daemon
 from mailbot.demo_data import samples
 from mailbot.registry import import_tracker
 from mailbot.settings import load
 from tests.conftest import write_settings
 from tests.core.helpers import write_tracker
 
-FORMATS = (
+LIGHT = (
     "01-plain-body.eml", "02-html-body.eml", "03-docx-form.eml", "04-typed-pdf.eml",
     "05-fillable-pdf.eml", "09-forward.eml", "19-negated.eml",
 )  # fmt: skip
+BODIES = ("01-plain-body.eml", "02-html-body.eml", "09-forward.eml", "19-negated.eml")
+# 41 records in the reader benchmark's proportions: 25 bodies, 5 + 5 + 5 documents, 1 scan.
+READERS = (
+    *(BODIES * 7)[:25],
+    *("03-docx-form.eml", "04-typed-pdf.eml", "05-fillable-pdf.eml") * 5,
+    "scan.eml",
+)
+MIXES = {"readers": READERS, "light": LIGHT}
 PORT = int(os.environ.get("MAILTEST_IMAP_PORT", "10143"))
 
 
@@ -71,12 +84,31 @@ def _tokens(content: bytes) -> list[str]:
     return out
 
 
-def records(n: int, formats: tuple[str, ...] = FORMATS) -> list[tuple[str, bytes]]:
+def scanned_record() -> bytes:
+    """The plain-body demo record, printed and scanned: a PNG attachment, read by OCR."""
+    from tests.parsers.builders import email_bytes, text_image
+
+    lines = [
+        "Record of visit", "Child's name: Thomas Hartley", "Date of birth: 12/03/2014",
+        "Date of visit: 18/11/2026", "Was the child seen? Yes", "Seen alone? Yes",
+        "Observations: Thomas was cheerful. No concerns raised.",
+    ]  # fmt: skip
+    return email_bytes(
+        "Scan of the record attached.",
+        sender="Jenny Cole <jenny.cole@health.example.nhs.uk>",
+        attachments=[("scan.png", "image/png", text_image(lines))],
+        message_id="<demo-scan@partners.example.org>",
+    )
+
+
+def records(n: int, formats: tuple[str, ...] = LIGHT) -> list[tuple[str, bytes]]:
     """n records in the given formats, each with its own Message-ID and a trace token."""
-    by_name = {s.name: s for s in samples()}
+    by_name = {s.name: s.raw for s in samples()}
+    if "scan.eml" in formats:
+        by_name["scan.eml"] = scanned_record()
     out = []
     for i in range(n):
-        raw = by_name[formats[i % len(formats)]].raw
+        raw = by_name[formats[i % len(formats)]]
         token = f"BENCH{i:012d}"
         raw = raw.replace(b"@partners.example.org>", f".{token}@partners.example.org>".encode(), 1)
         raw = raw.replace(b"\nSubject: ", f"\nX-Bench: {token}\nSubject: ".encode(), 1)
@@ -107,6 +139,8 @@ def workspace(root: Path, folder: str, smtp_port: int) -> Path:
         outbound={"kind": "smtp", "host": "127.0.0.1", "port": smtp_port, "security": "none",
                   "auth": "none"},
         forwarding={"acknowledge_senders": False},
+        limits={"isolate_heavy_readers": True},
+        ops={"health_port": free_port()},
     )  # fmt: skip
     import_tracker(build(load(root / "mailbot.toml", {})), write_tracker(root))
     return root
@@ -114,26 +148,45 @@ def workspace(root: Path, folder: str, smtp_port: int) -> Path:
 
 def floor(raws: list[bytes]) -> float:
     options = read_options(load(None, {}))
+    for raw in raws[: len(READERS)]:  # warm: imports and the isolated reader's process
+        parsers.read(raw, options)
     start = time.perf_counter()
     for raw in raws:
         parsers.read(raw, options)
     return len(raws) / (time.perf_counter() - start)
 
 
+def _healthy(port: int, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        url = f"http://127.0.0.1:{port}/healthz"
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1) as answer:
+            if answer.status == 200:
+                return True
+        time.sleep(0.02)
+    return False
+
+
 def throughput(root: Path, folder: str, batch: list[tuple[str, bytes]], rx: Receiver) -> float:
+    """The daemon on a batch already in the mailbox: records/s from ready to the last forward."""
     with imap() as c:
         for _, raw in batch:
             c.append(folder, raw)
-    daemon = Daemon.from_settings(load(root / "mailbot.toml", {}))
-    start = time.perf_counter()
-    while rx.count < len(batch):
-        if not daemon.process_mailbox(limit=200) and daemon.send_outbox() == 0:
-            break
-        daemon.send_outbox()
-    elapsed = time.perf_counter() - start
-    daemon.mailbox.close()
-    daemon.sender.close()
-    return rx.count / elapsed
+    before = rx.count
+    settings = load(root / "mailbot.toml", {})
+    cmd = [sys.executable, "-m", "mailbot.cli", "--config", str(root / "mailbot.toml"), "run"]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        if not _healthy(settings.ops.health_port, time.monotonic() + 60):
+            raise SystemExit("the daemon did not start")
+        start = time.perf_counter()
+        deadline = time.monotonic() + 1800
+        while rx.count - before < len(batch) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - start
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    return (rx.count - before) / elapsed
 
 
 def latency(root: Path, folder: str, trickle: list[tuple[str, bytes]], rx: Receiver) -> list[float]:
@@ -230,6 +283,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--trickle", type=int, default=60)
     parser.add_argument("--backlog", type=int, default=10000)
+    parser.add_argument("--mix", choices=sorted(MIXES), default="readers")
     parser.add_argument(
         "--workers", type=int, default=0,
         help="also measure 1..N workers on PostgreSQL (MAILTEST_PG_URL) with --records records",
@@ -245,10 +299,11 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = workspace(Path(tmp), folder, port)
-            batch = records(args.records)
+            mix = MIXES[args.mix]
+            batch = records(args.records, mix)
             base = floor([raw for _, raw in batch])
             rate = throughput(root, folder, batch, rx)
-            print(f"records            {args.records} ({len(FORMATS)} formats)")
+            print(f"records            {args.records} ({args.mix} mix: {len(set(mix))} formats)")
             print(f"floor (parse only) {base:8.1f} records/s")
             print(f"end to end         {rate:8.1f} records/s  ({rate / base:.2f} x floor)")
             trickle = [
