@@ -34,7 +34,14 @@ def _heavy(func: Callable[..., DocText], args: tuple[Any, ...], options: ReadOpt
     limits = options.limits
     if options.isolate_heavy_readers:
         return isolate.run(func, args, limits.reader_seconds, limits.reader_memory_mb)
-    return func(*args)
+    try:  # here (a test, or parsers.ahead's worker): failures worded as isolate words them
+        return func(*args)
+    except (ReaderFailure, MemoryError):
+        raise
+    except Exception as exc:
+        raise ReaderFailure(
+            ProblemKind.CORRUPT, f"the file could not be read ({type(exc).__name__})"
+        ) from None
 
 
 def read_attachment(attachment: Attachment, options: ReadOptions) -> tuple[DocText, str]:
